@@ -1,4 +1,4 @@
-"""The ``commentscope`` command line: a thin layer over ``scraper`` and ``analysis``.
+"""The ``commentscope`` command line: a thin layer over ``scraper`` and ``analysis.pipeline``.
 
 Exit status: 0 success; 2 bad usage or bad input (one ``Error: ...`` line on stderr); 1 an internal error.
 Warnings go to stderr, data to stdout or the ``-o`` file (written atomically).
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-from scraper.errors import CommentscopeError, UsageError
+from pathlib import Path
 
 from scraper import SEED_PATH
+from scraper.errors import CommentscopeError, UsageError
+
+_COLUMNS = ("id", "parent", "author", "time", "text", "thread")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,59 +27,234 @@ def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def _source_args(parser: argparse.ArgumentParser) -> None:
+def _input_args(parser: argparse.ArgumentParser) -> None:
+    """The options shared by every command that reads sources."""
     from scraper.formats import FORMATS
 
-    parser.add_argument("--format", choices=sorted(FORMATS), metavar="NAME",
-                        help=f"skip detection and read every source as NAME ({', '.join(FORMATS)})")
+    group = parser.add_argument_group("reading sources")
+    group.add_argument("--format", choices=sorted(FORMATS), metavar="NAME",
+                       help=f"skip detection and read every raw source as NAME ({', '.join(FORMATS)})")
+    group.add_argument("--no-infer", dest="infer", action="store_false",
+                       help="keep only the source's own threading; do not infer who answers whom")
+    for field in _COLUMNS:
+        group.add_argument(f"--{field}-col", metavar="COLUMN",
+                           help=f"CSV/JSONL input: the column holding the comment's {field}")
+    group.add_argument("--ignore-robots", action="store_true", help="fetch URLs even where robots.txt forbids it")
+    group.add_argument("--offline", action="store_true", help="read URLs only from the fetch cache")
+    group.add_argument("--cache-dir", metavar="DIR",
+                       help="where fetched pages are kept (default: OUT.fetch-cache beside the output)")
+
+
+def _read_options(args: argparse.Namespace, inputs: list[str], output: str | None) -> dict:
+    from scraper.formats import ParseOptions
+
+    options = ParseOptions(**{f"{f}_col": getattr(args, f"{f}_col") for f in _COLUMNS})
+    fetch_options = None
+    if any(spec.startswith(("http://", "https://")) for spec in inputs):
+        from scraper.fetch import FetchOptions
+
+        default_cache = f"{output}.fetch-cache" if output and output != "-" else "commentscope.fetch-cache"
+        fetch_options = FetchOptions(respect_robots=not args.ignore_robots, offline=args.offline,
+                                     cache_dir=Path(args.cache_dir or default_cache))
+    return {"format_name": args.format, "options": options, "fetch_options": fetch_options, "infer": args.infer}
+
+
+def _report(threads: list) -> None:
+    """Warnings and the per-cue reply-link counts, on stderr."""
+    for thread in threads:
+        for warning in thread.warnings:
+            _warn(warning)
+        links = thread.extra.get("reply_links")
+        if links is not None:
+            summary = ", ".join(f"{cue} {count}" for cue, count in links.items() if count) or "none"
+            print(f"{thread.thread_id}: {len(thread.comments)} comments; inferred reply links: {summary}",
+                  file=sys.stderr)
+
+
+def _load(args: argparse.Namespace, inputs: list[str], output: str | None):
+    from analysis.pipeline import load
+
+    frame, threads = load(inputs, **_read_options(args, inputs, output))
+    _report(threads)
+    if frame.height == 0:
+        raise UsageError("the inputs hold no comments", ", ".join(inputs),
+                         "check that the pages include their comment section")
+    return frame, threads
+
+
+def _analysed(args: argparse.Namespace, inputs: list[str], output: str | None):
+    from analysis.pipeline import analyze
+
+    frame, threads = _load(args, inputs, output)
+    return analyze(frame, threads, workers=getattr(args, "workers", None)), threads
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
-    """Parse comment pages into comment records (JSONL), one line per comment.
+    """Parse comment pages into comment records (JSONL), one line per comment. Who answers whom is
+    inferred for flat threads (see --no-infer). With -o, thread metadata goes to OUT.threads.json.
 
     Example: commentscope scrape scraper/data/seed.txt -o comments.jsonl
     """
+    from analysis.pipeline import read_threads
     from scraper.writers import write_threads
 
-    threads = _load_sources(args.sources, args.format)
+    threads = read_threads(args.sources, **_read_options(args, args.sources, args.output))
+    _report(threads)
     write_threads(threads, args.output)
     return 0
 
 
-def _load_sources(specs: list[str], format_name: str | None) -> list:
-    from scraper.formats import parse_source
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Add sentiment, stance, agreement, depth and root to every comment. Writes JSONL, or Parquet when
+    OUT ends in .parquet. --labels CSV (thread_id,id,stance) overrides the machine's stance and reports how
+    well the machine agreed with it.
+
+    Example: commentscope analyze comments.jsonl -o analysed.parquet
+    """
+    from analysis.pipeline import analyze
+    from scraper.writers import atomic_open
+
+    frame, threads = _load(args, args.inputs, args.output)
+    labels = _read_labels(args.labels) if args.labels else None
+    analysed = analyze(frame, threads, labels=labels, workers=args.workers)
+    if labels is not None:
+        from analysis.evaluate import score_labels
+
+        machine = analyze(frame, threads, workers=args.workers)
+        scores = score_labels(machine, labels)
+        print(f"labels: n={scores['n']} accuracy={scores['accuracy']:.3f} macro-F1={scores['macro_f1']:.3f} "
+              f"kappa={scores['kappa']:.3f}", file=sys.stderr)
+    if args.convokit:
+        from analysis.convokit_export import write_corpus
+
+        print(f"ConvoKit corpus: {write_corpus(analysed, threads, args.convokit)}", file=sys.stderr)
+    if args.output is None or args.output == "-":
+        sys.stdout.write(analysed.write_ndjson())
+    else:
+        with atomic_open(args.output, "wb") as handle:
+            if args.output.lower().endswith(".parquet"):
+                analysed.write_parquet(handle)
+            else:
+                analysed.write_ndjson(handle)
+    return 0
+
+
+def _read_labels(path: str):
+    import polars as pl
+
     from scraper.sources import read_source
 
-    threads = []
-    for spec in specs:
-        source = read_source(spec)
-        for thread in parse_source(source, format_name):
-            for warning in thread.warnings:
-                _warn(warning)
-            threads.append(thread)
-    seen: set[str] = set()
-    for thread in threads:
-        if thread.thread_id in seen:
-            raise UsageError(f"two sources hold the same thread {thread.thread_id!r}", thread.source,
-                             "give each thread once")
-        seen.add(thread.thread_id)
-    return threads
+    source = read_source(path)
+    try:
+        labels = pl.read_csv(source.data, schema_overrides={"thread_id": pl.String, "id": pl.String, "stance": pl.String})
+    except pl.exceptions.PolarsError as error:
+        raise UsageError(f"labels file is not a CSV ({str(error).splitlines()[0]})", path,
+                         "give a CSV with the columns thread_id,id,stance") from None
+    missing = {"thread_id", "id", "stance"} - set(labels.columns)
+    if missing:
+        raise UsageError(f"labels file lacks the column(s) {', '.join(sorted(missing))}", path,
+                         "give a CSV with the columns thread_id,id,stance")
+    bad = labels.filter(~pl.col("stance").is_in(["favor", "against", "none"]))
+    if bad.height:
+        raise UsageError(f"labels file has stance {bad.get_column('stance')[0]!r}", path,
+                         "use favor, against or none")
+    return labels.select("thread_id", "id", "stance")
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    """Stance counts and shares (favor/against/none, total, mean sentiment) by thread, author, depth or
+    day. CSV by default and for .csv, JSON for .json, Parquet for .parquet; stdout when no -o.
+
+    Example: commentscope tally comments.jsonl --by author -o by-author.csv
+    """
+    from analysis.tally import tally, write_table
+
+    analysed, _ = _analysed(args, args.inputs, args.output)
+    write_table(tally(analysed, args.by), args.output)
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Write one self-contained HTML dashboard per thread into DIR (default dashboards/) and print each
+    path. With no input, the embedded seed thread. --png/--svg also write each chart as an image.
+
+    Example: commentscope dashboard comments.jsonl -o dashboards/
+    """
+    from analysis.dashboard import write_dashboards
+
+    inputs = args.inputs or [str(SEED_PATH)]
+    analysed, threads = _analysed(args, inputs, None)
+    out_dir = Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path in write_dashboards(analysed, threads, out_dir, png=args.png, svg=args.svg):
+        print(path)
+        print(f"{path}: {path.stat().st_size / 1024:.0f} KiB", file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """One comparison page for two or more threads: metrics with confidence intervals, side-by-side
+    views on shared scales and a test of whether their stance distributions differ.
+
+    Example: commentscope compare comments.jsonl other-thread.json -o comparison.html
+    """
+    from analysis.compare import write_comparison
+
+    analysed, threads = _analysed(args, args.inputs, args.output)
+    if len(threads) < 2:
+        raise UsageError(f"compare needs two or more threads; the inputs hold {len(threads)}",
+                         ", ".join(args.inputs), "give another thread")
+    print(write_comparison(analysed, threads, Path(args.output)))
+    return 0
+
+
+def _command(commands, name: str, run, help_text: str) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=run.__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(run=run)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="commentscope", description=__doc__.splitlines()[0],
+    parser = _Parser(prog="commentscope", description="Turn a comment section into evidence: who said what, to whom, "
+                     "for or against the article, in what mood. Run `commentscope COMMAND --help` for each command.",
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    scrape = commands.add_parser("scrape", help="parse comment pages into comment records (JSONL)",
-                                 description=cmd_scrape.__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    scrape = _command(commands, "scrape", cmd_scrape, "parse comment pages into comment records (JSONL)")
     scrape.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, an http(s) URL, or - for stdin")
     scrape.add_argument("-o", "--output", metavar="OUT.jsonl",
-                        help="write here (and the thread metadata to OUT.threads.json); default stdout")
-    _source_args(scrape)
-    scrape.set_defaults(run=cmd_scrape)
+                        help="write here (and thread metadata to OUT.threads.json); default stdout")
+    _input_args(scrape)
+
+    analyze = _command(commands, "analyze", cmd_analyze, "add sentiment, stance, agreement and chains")
+    analyze.add_argument("inputs", nargs="+", metavar="IN", help="comment JSONL files or raw sources")
+    analyze.add_argument("-o", "--output", metavar="OUT", help="OUT.jsonl or OUT.parquet; default JSONL on stdout")
+    analyze.add_argument("--labels", metavar="CSV", help="hand labels (thread_id,id,stance) that override stance")
+    analyze.add_argument("--convokit", metavar="DIR", help="also export the threads as a ConvoKit corpus in DIR")
+    analyze.add_argument("--workers", type=int, metavar="N", help="sentiment worker processes (default: the cores)")
+    _input_args(analyze)
+
+    tally = _command(commands, "tally", cmd_tally, "stance tallies as CSV, JSON or Parquet")
+    tally.add_argument("inputs", nargs="+", metavar="IN", help="comment JSONL files or raw sources")
+    tally.add_argument("--by", choices=("thread", "author", "depth", "day"), default="thread",
+                       help="one row per thread (default), author, depth or day")
+    tally.add_argument("-o", "--output", metavar="OUT", help="OUT.csv, OUT.json or OUT.parquet; default CSV on stdout")
+    _input_args(tally)
+
+    dashboard = _command(commands, "dashboard", cmd_dashboard, "write an offline HTML dashboard per thread")
+    dashboard.add_argument("inputs", nargs="*", metavar="IN", help="comment JSONL files or raw sources (default: the seed)")
+    dashboard.add_argument("-o", "--output", metavar="DIR", default="dashboards", help="output folder (default dashboards/)")
+    dashboard.add_argument("--png", action="store_true", help="also write each chart as PNG")
+    dashboard.add_argument("--svg", action="store_true", help="also write each chart as SVG")
+    _input_args(dashboard)
+
+    compare = _command(commands, "compare", cmd_compare, "compare two or more threads on one page")
+    compare.add_argument("inputs", nargs="+", metavar="IN", help="comment JSONL files or raw sources")
+    compare.add_argument("-o", "--output", metavar="OUT.html", default="dashboards/comparison.html",
+                         help="the page to write (default dashboards/comparison.html)")
+    _input_args(compare)
     return parser
 
 

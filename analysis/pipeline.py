@@ -1,0 +1,167 @@
+"""The Python API: load threads, run the analysis stages, get the analysed frame and metrics back.
+
+    from analysis.pipeline import load, analyze, metrics
+    frame, threads = load(["comments.jsonl"])          # records, raw pages, or URLs
+    analysed = analyze(frame, threads)                  # SPEC.md analysed records as a polars frame
+    per_thread = metrics(analysed)
+
+The CLI runs exactly these functions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import polars as pl
+
+from scraper.errors import UsageError
+from scraper.records import COMMENT_SCHEMA, Thread, comments_frame
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+#: Columns of the analysed record, in the order they are written.
+ANALYSED_COLUMNS = (
+    *COMMENT_SCHEMA,
+    "sentiment", "sentiment_label", "stance", "stance_confidence", "stance_target",
+    "agreement", "agreement_confidence", "depth", "root_id",
+)
+
+
+def read_threads(specs: Iterable[str], format_name: str | None = None, options: Any = None,
+                 fetch_options: Any = None, infer: bool = True) -> list[Thread]:
+    """Parse raw sources (files, ``-``, URLs) into threads, with reply inference unless ``infer`` is False.
+
+    Pages of one thread given separately (WordPress ``comment-page-N``) are merged.
+    """
+    from scraper.formats import parse_source
+    from scraper.sources import read_source
+
+    threads: list[Thread] = []
+    for spec in specs:
+        if _URL.match(spec):
+            from scraper.fetch import fetch_source
+
+            source = fetch_source(spec, fetch_options)
+        else:
+            source = read_source(spec)
+        threads.extend(parse_source(source, format_name, options))
+    threads = _merge_pages(threads)
+    return [infer_thread_replies(thread, infer) for thread in threads]
+
+
+def _merge_pages(threads: list[Thread]) -> list[Thread]:
+    from scraper.formats import FORMATS
+
+    seen: dict[str, Thread] = {}
+    for thread in threads:
+        if thread.thread_id in seen:
+            merge = getattr(FORMATS.get(thread.source_format), "merge_pages", None)
+            if merge is None:
+                raise UsageError(f"two sources hold the same thread {thread.thread_id!r}", thread.source,
+                                 "give each thread once")
+        seen[thread.thread_id] = thread
+    if len(seen) == len(threads):
+        return threads
+    merged: list[Thread] = []
+    for name in dict.fromkeys(t.source_format for t in threads):
+        group = [t for t in threads if t.source_format == name]
+        merge = getattr(FORMATS.get(name), "merge_pages", None)
+        merged.extend(merge(group) if merge else group)
+    return merged
+
+
+def infer_thread_replies(thread: Thread, infer: bool = True) -> Thread:
+    """The thread with reply links inferred (``analysis.replies``); the per-cue report goes in
+    ``thread.extra["reply_links"]``."""
+    from analysis.replies import infer_thread
+
+    comments, report = infer_thread(thread.comments, thread.article_text, infer=infer)
+    thread.comments = comments
+    thread.extra["reply_links"] = report
+    return thread
+
+
+def load(inputs: Iterable[str | Path] | pl.DataFrame, format_name: str | None = None, options: Any = None,
+         fetch_options: Any = None, infer: bool = True) -> tuple[pl.DataFrame, list[Thread]]:
+    """Load comment records (JSONL written by ``scrape``) and/or raw sources into one frame.
+
+    A frame passed in is returned as is (its threads are bare metadata).
+    """
+    if isinstance(inputs, pl.DataFrame):
+        ids = inputs.get_column("thread_id").unique(maintain_order=True).to_list()
+        return inputs, [Thread(thread_id=t, source_format="frame") for t in ids]
+    from scraper.writers import looks_like_records, read_records
+
+    frames: list[pl.DataFrame] = []
+    threads: list[Thread] = []
+    raw: list[str] = []
+
+    def flush_raw() -> None:
+        if raw:
+            parsed = read_threads(raw, format_name, options, fetch_options, infer)
+            threads.extend(parsed)
+            frames.append(comments_frame([c for t in parsed for c in t.comments]))
+            raw.clear()
+
+    for spec in map(str, inputs):
+        if not _URL.match(spec) and spec != "-" and format_name is None and looks_like_records(spec):
+            flush_raw()
+            frame, meta = read_records(spec)
+            frames.append(frame)
+            threads.extend(meta)
+        else:
+            raw.append(spec)
+    flush_raw()
+    _check_unique_threads(threads)
+    frame = pl.concat(frames, how="vertical") if frames else comments_frame([])
+    return frame, threads
+
+
+def _check_unique_threads(threads: list[Thread]) -> None:
+    seen: set[str] = set()
+    for thread in threads:
+        if thread.thread_id in seen:
+            raise UsageError(f"the thread {thread.thread_id!r} is given twice", thread.source or None,
+                             "give each thread once")
+        seen.add(thread.thread_id)
+
+
+def threads_frame(threads: list[Thread]) -> pl.DataFrame:
+    """Thread metadata as a frame (thread_id, title, url, site, article_author, article_text, source_format)."""
+    schema = {name: pl.String for name in
+              ("thread_id", "title", "url", "site", "article_author", "article_text", "source_format")}
+    rows = [{name: getattr(thread, name) for name in schema} for thread in threads]
+    return pl.DataFrame(rows, schema=schema)
+
+
+def analyze(frame: pl.DataFrame, threads: list[Thread] | None = None, labels: pl.DataFrame | None = None,
+            workers: int | None = None) -> pl.DataFrame:
+    """Run every stage: structure, sentiment, agreement, stance (and user labels over it)."""
+    from analysis.agreement import add_agreement
+    from analysis.sentiment import add_sentiment
+    from analysis.stance import add_stance, apply_labels
+    from analysis.structure import add_structure
+
+    meta = threads_frame(threads or [])
+    analysed = (
+        frame.pipe(add_structure)
+        .pipe(add_sentiment, workers=workers)
+        .pipe(add_agreement)
+        .pipe(add_stance, meta)
+    )
+    if labels is not None:
+        analysed = apply_labels(analysed, labels)
+    first = [c for c in ANALYSED_COLUMNS if c in analysed.columns]
+    return analysed.select(*first, *[c for c in analysed.columns if c not in first])
+
+
+def metrics(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per-thread structure metrics plus stance shares and mean sentiment of an analysed frame."""
+    from analysis.structure import thread_metrics
+    from analysis.tally import tally
+
+    stance = tally(frame, "thread").rename({"thread": "thread_id"}).select(
+        "thread_id", "favor_share", "against_share", "none_share", "mean_sentiment")
+    return thread_metrics(frame).join(stance, on="thread_id", how="left")
