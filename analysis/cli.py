@@ -116,7 +116,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     frame, threads = _load(args, args.inputs, args.output)
     labels = _read_labels(args.labels) if args.labels else None
-    analysed = analyze(frame, threads, labels=labels, workers=args.workers)
+    if args.engine == "dask":
+        from analysis.engine import analyze_on_dask
+
+        analysed = analyze_on_dask(frame, threads, scheduler=args.scheduler, labels=labels)
+    else:
+        analysed = analyze(frame, threads, labels=labels, workers=args.workers)
     if labels is not None:
         from analysis.evaluate import score_labels
 
@@ -234,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--labels", metavar="CSV", help="hand labels (thread_id,id,stance) that override stance")
     analyze.add_argument("--convokit", metavar="DIR", help="also export the threads as a ConvoKit corpus in DIR")
     analyze.add_argument("--workers", type=int, metavar="N", help="sentiment worker processes (default: the cores)")
+    analyze.add_argument("--engine", choices=("local", "dask"), default="local",
+                         help="run the per-thread work here (default) or on a Dask cluster")
+    analyze.add_argument("--scheduler", metavar="ADDRESS",
+                         help="with --engine dask: the scheduler (tcp://host:8786); default a local cluster")
     _input_args(analyze)
 
     tally = _command(commands, "tally", cmd_tally, "stance tallies as CSV, JSON or Parquet")

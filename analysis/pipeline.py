@@ -39,14 +39,21 @@ def read_threads(specs: Iterable[str], format_name: str | None = None, options: 
     from scraper.sources import read_source
 
     threads: list[Thread] = []
-    for spec in specs:
-        if _URL.match(spec):
-            from scraper.fetch import fetch_source
+    fetcher = None
+    try:
+        for spec in specs:
+            if _URL.match(spec):
+                if fetcher is None:
+                    from scraper.fetch import Fetcher
 
-            source = fetch_source(spec, fetch_options)
-        else:
-            source = read_source(spec)
-        threads.extend(parse_source(source, format_name, options))
+                    fetcher = Fetcher(fetch_options)
+                source = fetcher.fetch(spec)
+            else:
+                source = read_source(spec)
+            threads.extend(parse_source(source, format_name, options))
+    finally:
+        if fetcher is not None:
+            fetcher.close()
     threads = _merge_pages(threads)
     return [infer_thread_replies(thread, infer) for thread in threads]
 
