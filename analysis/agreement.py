@@ -1,0 +1,321 @@
+"""Agreement of a reply with its parent comment: ``agree``, ``disagree`` or ``neutral``.
+
+Why a stage of its own: agreement is what the stance stage propagates along the reply tree (agreeing
+with a comment that favours the article is favouring it), and a dashboard shows who argues with whom.
+
+The reply is read for general-English cues only, each adding evidence for one side:
+openers ("Agreed", "Exactly", "+1" / "No,", "Nonsense", "Really?"), sarcasm ("Oh, poor ..."),
+rebuttal and challenge phrases anywhere ("did you even read", "doesn't mean", "bad comparison"),
+quoting the parent and then denying it, denying a claim of the parent (shared content words, one side
+negated), opposite sentiment about the same thing, a short question throwing the parent's words back
+("Doored twice?"), negative words aimed at the addressee, and the parent's words in scare quotes.
+Evidence for a side combines as a noisy-or; the stronger side wins when it is clear enough.
+An answer to a question ("Yes, it moved to ...") is neutral, not agreement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from analysis import cues
+from scraper.errors import InputError
+
+LABELS = ("agree", "disagree", "neutral")
+
+#: Openers so short or common that they answer a question as often as they agree with a claim.
+_WEAK_AGREE = {"yes", "yep", "yup", "yeah", "right", "absolutely", "definitely", "totally", "indeed", "correct",
+               "same", "truth"}
+_ANSWERS = {"yes", "yep", "yup", "yeah", "no", "nope", "nah", "actually", "in fact", "absolutely", "definitely",
+            "correct", "right", "not really", "not exactly", "not necessarily", "hardly"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A reply's agreement with its parent, how sure, and the cues that decided it."""
+
+    label: str
+    confidence: float
+    cues: tuple[str, ...]
+
+
+class _Evidence:
+    def __init__(self) -> None:
+        self.scores = {"agree": 0.0, "disagree": 0.0}
+        self.cues: list[str] = []
+
+    def add(self, label: str, weight: float, cue: str) -> None:
+        if weight <= 0:
+            return
+        self.scores[label] = 1.0 - (1.0 - self.scores[label]) * (1.0 - min(weight, 0.95))
+        self.cues.append(f"{label}:{cue}")
+
+
+def judge_reply(text: str, parent_text: str | None, parent_author: str | None = None,
+                quotes: list[dict[str, Any]] | None = None) -> Verdict:
+    """Judge whether ``text`` agrees with ``parent_text`` (the comment it replies to)."""
+    parent_text = parent_text or ""
+    own = cues.own_text(text or "", quotes, parent_text, parent_author)
+    parent_own = cues.own_text(parent_text).own
+    evidence = _Evidence()
+    parent_is_question = _is_question(parent_text)
+    _opening_cues(own.opening, parent_is_question, evidence)
+    _phrase_cues(cues.normalise(own.own), evidence)
+    if own.quotes_parent:
+        _quote_cues(own, evidence)
+    if not parent_is_question:
+        _claim_cues(own.own, parent_own, evidence)
+    _question_cues(own.own, parent_own, cues.name_tokens(parent_author), parent_is_question, evidence)
+    _addressee_cues(own.own, cues.name_tokens(parent_author), evidence)
+    _scare_quote_cues(own.own, parent_own, evidence)
+    return _decide(evidence)
+
+
+def _opening_cues(opening: str, parent_is_question: bool, evidence: _Evidence) -> None:
+    if not opening:
+        return
+    match_agree = cues.AGREE_OPENERS.match(opening) or cues.THIS_OPENER.match(opening)
+    match_disagree = cues.DISAGREE_OPENERS.match(opening)
+    if cues.AGREEING_NEGATIONS.match(opening):
+        evidence.add("agree", 0.6, "agreeing negation opener")
+    elif cues.CONCEDE_REBUT.match(opening):
+        evidence.add("disagree", 0.5, "concede then rebut")
+    elif cues.HEDGED_DISAGREE.match(opening):
+        evidence.add("disagree", 0.6, "hedged disagreement")
+    elif cues.SARCASM_OPENERS.match(opening):
+        evidence.add("disagree", 0.75, "sarcasm opener")
+    elif match_disagree:
+        word = match_disagree.group(0).strip()
+        if parent_is_question and word in _ANSWERS:
+            return
+        weight = 0.55 if word in {"actually", "in fact"} else 0.8
+        evidence.add("disagree", weight, f"opener '{word}'")
+    elif match_agree:
+        word = match_agree.group(0).strip(" .!")
+        if parent_is_question and (word in _WEAK_AGREE or word in _ANSWERS):
+            return
+        evidence.add("agree", 0.5 if word in _WEAK_AGREE else 0.8, f"opener '{word}'")
+
+
+def _phrase_cues(own: str, evidence: _Evidence) -> None:
+    if match := cues.DISAGREE_PHRASES.search(own):
+        evidence.add("disagree", 0.5, f"phrase '{match.group(0)}'")
+    if match := cues.CHALLENGE_PHRASES.search(own):
+        evidence.add("disagree", 0.6, f"challenge '{match.group(0)}'")
+    if match := cues.SARCASM_ANYWHERE.search(own):
+        evidence.add("disagree", 0.5, f"sarcasm '{match.group(0)}'")
+    if match := cues.AGREE_PHRASES.search(own):
+        evidence.add("agree", 0.5, f"phrase '{match.group(0)}'")
+
+
+def _quote_cues(own: cues.OwnText, evidence: _Evidence) -> None:
+    """People quote a comment mostly to rebut it: a denial right after the quote makes it clear."""
+    if evidence.scores["agree"] >= 0.5:
+        return
+    first = cues.sentences(own.own)[:2]
+    rebuts = any(cues.is_negated(s) or set(cues.words(s)) & cues.CONTRASTS for s in first)
+    evidence.add("disagree", 0.6 if rebuts else 0.25, "quotes the parent then denies it" if rebuts else "quotes the parent")
+
+
+def _claim_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
+    """A sentence sharing content words with a parent sentence but negated the other way contradicts it;
+    negated alike, the opposite sentiment contradicts it and the same sentiment echoes it."""
+    parent = [(s, cues.content_stems(s)) for s in cues.sentences(parent_text) if not s.rstrip().endswith("?")]
+    parent = [(s, stems) for s, stems in parent if stems]
+    best_negation = best_opposite = best_echo = 0.0
+    for sentence in cues.sentences(own):
+        if sentence.rstrip().endswith("?"):
+            continue
+        stems = cues.content_stems(sentence)
+        if not stems:
+            continue
+        for parent_sentence, parent_stems in parent:
+            shared = stems & parent_stems
+            if not shared:
+                continue
+            strength = min(1.0, (len(shared) + 1) / 3)
+            if cues.is_negated(sentence) != cues.is_negated(parent_sentence):
+                best_negation = max(best_negation, strength)
+                continue
+            mine, theirs = cues.polarity(sentence), cues.polarity(parent_sentence)
+            if abs(mine) >= 0.3 and abs(theirs) >= 0.3:
+                if mine * theirs < 0:
+                    best_opposite = max(best_opposite, strength)
+                else:
+                    best_echo = max(best_echo, strength)
+    evidence.add("disagree", 0.45 * best_negation, "denies a claim of the parent")
+    evidence.add("disagree", 0.4 * best_opposite, "opposite sentiment on the same point")
+    evidence.add("agree", 0.25 * best_echo, "same sentiment on the same point")
+
+
+def _question_cues(own: str, parent_text: str, names: set[str], parent_is_question: bool,
+                   evidence: _Evidence) -> None:
+    parent_stems = cues.content_stems(parent_text) | {cues.stem(n) for n in names if " " not in n}
+    for sentence in cues.sentences(own):
+        if not sentence.rstrip().endswith("?"):
+            continue
+        tokens = cues.words(sentence)
+        stems = cues.content_stems(sentence)
+        if tokens and len(tokens) <= 6 and stems and stems <= parent_stems:
+            evidence.add("disagree", 0.6, "throws the parent's words back as a question")
+            return
+        if not parent_is_question and (set(tokens) & cues.SECOND_PERSON or cues.mentions(tokens, names)):
+            evidence.add("disagree", 0.35, "question put to the addressee")
+            return
+
+
+def _addressee_cues(own: str, names: set[str], evidence: _Evidence) -> None:
+    for sentence in cues.sentences(own):
+        tokens = cues.words(sentence)
+        if (set(tokens) & cues.SECOND_PERSON or cues.mentions(tokens, names)) and cues.polarity(sentence) <= -0.3:
+            evidence.add("disagree", 0.35, "negative words aimed at the addressee")
+            return
+
+
+def _scare_quote_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
+    parent_norm = " ".join(cues.words(parent_text))
+    for phrase in cues.scare_quotes(own):
+        squashed = " ".join(cues.words(phrase))
+        if squashed and f" {squashed} " in f" {parent_norm} ":
+            evidence.add("disagree", 0.4, "the parent's words in scare quotes")
+            return
+
+
+def _is_question(text: str) -> bool:
+    """A comment that mostly asks (half its sentences or more are questions): replies answer it."""
+    parts = cues.sentences(cues.own_text(text).own)
+    if not parts:
+        return False
+    asked = sum(1 for s in parts if s.rstrip().endswith("?"))
+    return asked * 2 >= len(parts)
+
+
+def _decide(evidence: _Evidence) -> Verdict:
+    agree, disagree = evidence.scores["agree"], evidence.scores["disagree"]
+    best_label = "agree" if agree > disagree else "disagree"
+    best, other = max(agree, disagree), min(agree, disagree)
+    # Replies that take a side mostly disagree (argument is why people reply), so less evidence suffices.
+    floor = 0.4 if best_label == "agree" else 0.3
+    if best >= floor and best - other >= 0.15:
+        confidence = min(0.95, 0.45 + 0.5 * (best - other))
+        return Verdict(best_label, round(confidence, 3), tuple(evidence.cues))
+    return Verdict("neutral", round(max(0.3, 0.7 - 0.6 * best), 3), tuple(evidence.cues))
+
+
+def require_columns(frame: pl.DataFrame, columns: tuple[str, ...], stage: str) -> None:
+    """Raise InputError naming the missing columns a stage needs."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"the comment frame lacks column(s) {', '.join(missing)} needed by {stage}",
+                         "analysis frame", "build it from comment records (scraper.records.COMMENT_SCHEMA)")
+
+
+def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``agreement`` (agree/disagree/neutral; null where ``parent_id`` is null) and
+    ``agreement_confidence`` (0..1). Reads thread_id, id, text, parent_id, and author and quotes when present.
+    """
+    require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_agreement")
+    rows = frame.select([c for c in ("thread_id", "id", "text", "parent_id", "author", "quotes")
+                         if c in frame.columns]).to_dicts()
+    by_id = {(r["thread_id"], r["id"]): r for r in rows}
+    labels: list[str | None] = []
+    confidences: list[float | None] = []
+    for row in rows:
+        if row["parent_id"] is None:
+            labels.append(None)
+            confidences.append(None)
+            continue
+        parent = by_id.get((row["thread_id"], row["parent_id"]), {})
+        verdict = judge_reply(row["text"] or "", parent.get("text"), parent.get("author"), row.get("quotes"))
+        labels.append(verdict.label)
+        confidences.append(verdict.confidence)
+    return frame.with_columns(
+        pl.Series("agreement", labels, dtype=pl.String),
+        pl.Series("agreement_confidence", confidences, dtype=pl.Float64),
+    )
+
+
+# --- the signed reply tree ---------------------------------------------------------------------------
+
+#: How much of a neighbour's belief crosses one reply edge (times the agreement's confidence).
+DECAY = 0.8
+#: How much of a commenter's other comments' belief a weakly evidenced comment takes on.
+AUTHOR_WEIGHT = 0.5
+
+
+def tree_belief(rows: list[dict], own: list[float], keep: float = 0.6) -> list[float]:
+    """Spread signed per-comment evidence (e.g. favour minus against, -1..1) over the reply tree.
+
+    ``rows`` carry id, parent_id, agreement, agreement_confidence and author. Agreeing replies are
+    positive edges, disagreeing ones negative, weighted by the agreement's confidence and ``DECAY``;
+    belief propagation (leaves up, then roots down) lets each comment hear its whole conversation,
+    fading with distance. A commenter rarely changes side within a thread, so comments whose own
+    evidence is under ``keep`` then also take ``AUTHOR_WEIGHT`` of what their author's other comments
+    came to, and the tree is read again.
+    """
+    index = {r["id"]: i for i, r in enumerate(rows)}
+    children: dict[int, list[int]] = defaultdict(list)
+    edge: dict[int, float] = {}
+    for i, row in enumerate(rows):
+        p = index.get(row["parent_id"]) if row["parent_id"] is not None else None
+        if p is not None and p != i and row.get("agreement") in ("agree", "disagree"):
+            children[p].append(i)
+            sign = 1.0 if row["agreement"] == "agree" else -1.0
+            edge[i] = sign * (row.get("agreement_confidence") or 0.5) * DECAY
+    order = _parents_first(rows, index)
+    belief = _propagate(own, children, edge, order)
+    pooled = _author_pooled(rows, belief)
+    seeded = [value if abs(value) >= keep else value + AUTHOR_WEIGHT * pooled[i] for i, value in enumerate(own)]
+    return _propagate(seeded, children, edge, order)
+
+
+def _propagate(own: list[float], children: dict[int, list[int]], edge: dict[int, float],
+               order: list[int]) -> list[float]:
+    """Belief propagation on the signed reply tree: up from the leaves, then down from the roots."""
+    up = list(own)
+    for i in reversed(order):
+        for c in children[i]:
+            up[i] += edge[c] * _clip(up[c])
+    down = [0.0] * len(own)
+    for i in order:
+        for c in children[i]:
+            down[c] = edge[c] * _clip(up[i] + down[i] - edge[c] * _clip(up[c]))
+    return [u + d for u, d in zip(up, down)]
+
+
+def _author_pooled(rows: list[dict], belief: list[float]) -> list[float]:
+    """For each comment, the mean belief of its author's other comments in the thread (0 when none)."""
+    by_author: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row.get("author"):
+            by_author[cues.normalise(row["author"]).strip()].append(i)
+    pooled = [0.0] * len(rows)
+    for members in by_author.values():
+        for i in members:
+            others = [_clip(belief[j]) for j in members if j != i]
+            pooled[i] = sum(others) / len(others) if others else 0.0
+    return pooled
+
+
+def _clip(value: float) -> float:
+    return max(-1.0, min(1.0, value))
+
+
+def _parents_first(rows: list[dict], index: dict[str, int]) -> list[int]:
+    """Row indices with every parent before its replies (a reply to a missing comment counts as a root)."""
+    order: list[int] = []
+    placed: set[int] = set()
+    for start in range(len(rows)):
+        chain = []
+        current: int | None = start
+        while current is not None and current not in placed and current not in chain:
+            chain.append(current)
+            parent_id = rows[current]["parent_id"]
+            current = index.get(parent_id) if parent_id is not None else None
+        for i in reversed(chain):
+            placed.add(i)
+            order.append(i)
+    return order

@@ -1,0 +1,452 @@
+"""General-English cue lexicons and text helpers shared by the agreement and stance stages.
+
+Everything here is topic-free on purpose: the stages are measured on threads about anything (abortion,
+gun control, climate, vaccines, gadget reviews, sport), so the cues are the ways people agree, rebut,
+praise or attack a piece of writing in any debate, never words of one debate. The lists are data; the
+helpers turn a comment into sentences, stems and the commenter's own words (quoted text removed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+from nltk.stem import PorterStemmer
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+
+def _alternatives(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first; a space matches any run of whitespace."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+def _opener(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Matches a phrase at the very start of a normalised opening, as a whole word or sign."""
+    return re.compile(rf"^(?:{_alternatives(phrases)})(?![a-z0-9])")
+
+
+def _anywhere(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9])(?:{_alternatives(phrases)})(?![a-z0-9])")
+
+
+# --- reply openers (the first words of the commenter's own text, address and quotes removed) -------
+
+AGREE_OPENERS = _opener([
+    "agreed", "agree", "i agree", "totally agree", "completely agree", "fully agree", "strongly agree",
+    "i couldn't agree more", "couldn't agree more", "could not agree more", "exactly", "precisely",
+    "well said", "well put", "good point", "great point", "fair point", "excellent point", "valid point",
+    "good call", "+1", "so true", "very true", "too true", "how true", "true that", "indeed", "absolutely",
+    "definitely", "totally", "spot on", "nailed it", "you nailed it", "bingo", "amen", "hear hear",
+    "hear, hear", "same here", "same", "same experience", "me too", "ditto", "likewise", "seconded",
+    "i second that", "you're right", "you are right", "you're absolutely right", "you are absolutely right",
+    "you're correct", "you are correct", "correct", "right on", "yes", "yep", "yup", "yeah", "good to hear",
+    "glad to hear", "thank you for saying", "thanks for saying", "i'm with you", "i am with you",
+    "fully support", "i support this", "i fully support", "support this", "truth",
+])
+#: "This." / "This!" / "This is so true" at the start of a reply.
+THIS_OPENER = re.compile(r"^this(?:\s*[.!]+|\s*$|\s+(?:is\s+)?(?:so\s+)?(?:true|it|right|exactly)\b|\s+right\s+here)")
+
+DISAGREE_OPENERS = _opener([
+    "no", "nope", "nah", "wrong", "incorrect", "false", "not true", "that's not true", "that is not true",
+    "that isn't true", "untrue", "nonsense", "rubbish", "bullshit", "bs", "baloney", "hogwash", "garbage",
+    "ridiculous", "absurd", "i disagree", "disagree", "i don't agree", "i do not agree", "not really",
+    "not quite", "not so", "not at all", "not necessarily", "not exactly", "hardly", "actually", "in fact",
+    "on the contrary", "au contraire", "you're wrong", "you are wrong", "you're mistaken",
+    "you are mistaken", "you have it backwards", "you've got it backwards", "that's wrong", "wrong again",
+    "really?", "seriously?", "come on", "oh please", "please.", "get real", "sorry, but", "sorry but",
+    "with respect", "with all due respect", "respectfully", "i beg to differ", "beg to differ",
+    "that's a stretch", "straw man", "strawman", "so what", "and?", "huh?", "what?", "lol no", "lol what",
+    "absolutely not", "definitely not", "of course not", "not even close", "i doubt it", "i doubt that",
+    "i don't think so", "i don't buy it", "i don't buy that", "not so fast", "false equivalence",
+])
+#: "No doubt", "No kidding", "Not bad" open agreement, not disagreement.
+AGREEING_NEGATIONS = _opener(["no doubt", "no kidding", "no question", "no argument", "no arguments",
+                              "not bad", "no lie", "not wrong", "no disagreement"])
+#: "True, but ..." / "Yes, but ..." concede and then rebut.
+CONCEDE_REBUT = re.compile(r"^(?:true|right|sure|yes|yeah|fair enough|granted|ok|okay|maybe|perhaps|agreed)"
+                           r"\b[^.!?]{0,40}?\b(?:but|however|yet|though)\b")
+#: "I'm not so sure", "I am not convinced", "I'm not ready to ..." hedge a disagreement.
+HEDGED_DISAGREE = re.compile(r"^i(?:'m| am)\s+not\s+(?:so\s+|that\s+|too\s+|entirely\s+|quite\s+|really\s+|at\s+all\s+)?"
+                             r"(?:sure|convinced|certain|ready|buying|persuaded)\b")
+
+SARCASM_OPENERS = _opener([
+    "oh, poor", "oh poor", "poor, innocent", "poor innocent", "poor little", "oh sure", "oh, sure",
+    "oh yes", "oh, yes", "oh yeah", "oh, yeah", "oh right", "oh, right", "oh really", "oh, really",
+    "oh, so", "oh so", "yeah, right", "yeah right", "sure, because", "right, because", "because that worked",
+    "how dare", "what a surprise", "shocking", "who knew", "riiight", "suuure", "cry me a river",
+    "nice try", "good luck with that", "bless your heart", "wow, just wow",
+])
+SARCASM_ANYWHERE = _anywhere(["/s", "how dare", "yeah, right", "yeah right", "what a shock", "who would have thought",
+                              "who'd have thought", "cry me a river", "bless your heart"])
+
+# --- phrases that carry agreement or disagreement wherever they stand -------------------------------
+
+AGREE_PHRASES = _anywhere([
+    "i agree", "agree with you", "agree with this", "you're right", "you are right", "you're correct",
+    "you are correct", "good point", "fair point", "great point", "valid point", "well said", "well put",
+    "same experience", "same here", "me too", "i had the same", "same thing happened", "couldn't agree more",
+    "could not agree more", "exactly right", "exactly this", "as you say", "as you said", "like you said",
+    "you nailed", "matches what i", "matches my", "that matches", "i hadn't thought", "i had not thought",
+    "never thought of it", "i stand corrected", "you've convinced me", "you have convinced me",
+    "to your point", "i second", "spot on", "absolutely right", "you make a good", "you make a fair",
+    "thanks for pointing", "thank you for pointing", "good catch",
+])
+DISAGREE_PHRASES = _anywhere([
+    "i disagree", "i don't agree", "i do not agree", "not true", "isn't true", "is not true", "is false",
+    "simply false", "that's wrong", "that is wrong", "you're wrong", "you are wrong", "you're mistaken",
+    "you are mistaken", "you misunderstand", "you misread", "you miss the point", "you missed the point",
+    "missing the point", "misses the point", "beside the point", "doesn't follow", "does not follow",
+    "doesn't mean", "does not mean", "bad comparison", "false equivalence", "false analogy", "bad analogy",
+    "not comparable", "apples and oranges", "straw man", "strawman", "not the case", "not how it works",
+    "not how that works", "makes no sense", "doesn't make sense", "does not make sense", "i doubt",
+    "i don't buy", "i don't think so", "not convinced", "on the contrary", "quite the opposite",
+    "the opposite is true", "nowhere near", "your argument", "your logic", "your claim", "you claim",
+    "you assume", "you ignore", "you forget", "you forgot", "you conveniently", "i'm not so sure",
+    "i am not so sure", "that's a stretch", "whataboutism", "cherry picking", "cherry-picking",
+])
+CHALLENGE_PHRASES = _anywhere([
+    "did you read", "did you even read", "did you actually read", "have you read", "have you even read",
+    "did you look", "did you even look", "have you ever", "have you even", "what makes you think",
+    "why do you think", "where did you get", "where is your", "where's your", "source?", "sources?",
+    "citation needed", "says who", "since when", "how do you know", "how would you know", "do you even",
+    "do you really think", "do you seriously", "are you serious", "are you kidding", "are you joking",
+    "you do realize", "you do realise", "nobody is saying", "nobody is asking", "nobody is suggesting",
+    "nobody is claiming", "nobody is forcing", "nobody is arguing", "nobody is telling", "nobody said",
+    "no one is saying", "no one is asking", "no one is suggesting", "no one is forcing", "no one said",
+    "no-one is saying", "who said anything", "who is saying", "can you believe",
+])
+
+#: Words that negate a clause, plus verbs and nouns that deny a claim ("debunks", "a myth").
+NEGATIONS = frozenset("""not no never nothing nobody none neither nor without cannot cant hardly barely
+nowhere nope""".split())
+REFUTATIONS = frozenset("""debunk debunks debunked debunking myth myths false falsely falsehood fake hoax
+refute refutes refuted disprove disproves disproved contradict contradicts contradicted deny denies
+denied untrue baseless bogus doubt doubts doubtful dubious questionable unfounded wrong""".split())
+CONTRASTS = frozenset("but however yet although though actually instead rather whereas".split())
+SECOND_PERSON = frozenset("you your you're youre yours yourself you've you'd you'll u ur".split())
+
+# --- references to the piece under discussion, and what is said about it ---------------------------
+
+PIECE_NOUNS = ("article", "piece", "op-ed", "oped", "op ed", "editorial", "column", "post", "blog post",
+               "review", "story", "essay", "write-up", "writeup", "analysis", "report", "publication",
+               "site", "blog", "magazine", "paper", "outlet", "journalism", "reporting", "video",
+               "podcast", "author", "writer", "reviewer", "journalist", "columnist", "reporter", "editor",
+               "editors", "proposal", "post", "op", "opening post")
+#: "this article", "the author", "your review": a determiner binds the noun to the piece at hand.
+PIECE_REF = re.compile(rf"(?<![a-z0-9])(?:this|the|that|your|ur|today's)\s+(?:{_alternatives(PIECE_NOUNS)})(?![a-z0-9])")
+
+PIECE_PRAISE = _anywhere([
+    "great article", "great piece", "great review", "great post", "great read", "great analysis",
+    "great write-up", "great writeup", "great job", "great work", "excellent article", "excellent piece",
+    "excellent review", "excellent analysis", "excellent post", "excellent work", "good article",
+    "good piece", "good review", "good read", "good post", "good analysis", "good job", "fine article",
+    "fine piece", "brilliant article", "brilliant piece", "superb article", "thoughtful article",
+    "thoughtful piece", "insightful article", "insightful piece", "informative article",
+    "helpful review", "helpful article", "important article", "important piece", "must read", "must-read",
+    "well researched", "well-researched", "well written", "well-written", "well argued", "well-argued",
+    "clearly argued", "well reasoned", "well-reasoned", "well sourced", "well-sourced", "well done",
+    "nicely done", "bravo", "kudos", "finally someone", "finally, someone", "finally an article",
+    "finally a journalist", "this needed to be said", "needed to be said", "needs to be said",
+    "i agree with the author", "agree with the author", "agree with the article", "agree with this article",
+    "agree with the writer", "agree with the reviewer", "agree with everything", "good call", "spot on",
+    "nailed it", "hear hear", "hear, hear", "i thank", "well said", "so true", "couldn't agree more",
+    "could not agree more", "great summary", "great overview", "in-depth analysis", "excellent reporting", "great reporting",
+    "based on this review", "couldn't have said it better", "could not have said it better",
+    "couldn't have put it better", "could not have put it better", "couldn't say it better", "truer words",
+    "hits the nail on the head", "hit the nail on the head", "nail on the head", "right on the money",
+    "who gets it", "finally a columnist", "finally a writer", "finally a reviewer", "finally a journalist",
+    "finally somebody", "finally, somebody", "gets it right", "got it right", "great column", "good column",
+    "excellent column", "great points", "excellent points", "good points", "strongest argument",
+    "best argument", "best idea", "great idea", "excellent idea", "makes a lot of sense", "required reading", "because of this review", "thanks to this review", "thanks to this article",
+])
+PIECE_ATTACK = _anywhere([
+    "hit piece", "hit job", "hatchet job", "puff piece", "propaganda piece", "fluff piece", "clickbait",
+    "click bait", "fake news", "reads like an ad", "reads like an advert", "reads like a press release",
+    "reads like an advertisement", "reads like propaganda", "reads like a brochure", "paid review",
+    "paid reviews", "paid article", "paid shill", "sponsored post", "sponsored content", "was this sponsored",
+    "is this sponsored", "was this paid", "is this paid", "who paid for this", "who paid for",
+    "how much were you paid", "how much did they pay", "how much was the author paid",
+    "the author ignores", "the author conveniently", "the author fails", "the author forgot",
+    "the author doesn't", "the author does not", "the author clearly doesn't", "the writer ignores",
+    "the reviewer ignores", "conveniently ignores", "conveniently leaves out", "conveniently omits",
+    "did the author even", "did the reviewer even", "did the writer even", "did the author actually",
+    "did the reviewer actually", "one-sided", "one sided", "lazy journalism", "shoddy journalism",
+    "bad journalism", "yellow journalism", "agenda-driven", "this is propaganda", "pure propaganda",
+    "more propaganda", "garbage article", "trash article", "terrible article", "awful article",
+    "terrible review", "worst article", "biased article", "biased review", "biased piece",
+    "what a joke", "disagree with the author", "disagree with the article", "disagree with this article",
+    "the author is wrong", "the article is wrong", "this article is wrong", "the writer is wrong",
+    "the reviewer is wrong",
+])
+#: Dismissals that, in a top-level comment, answer the piece itself.
+TOP_LEVEL_DISMISSAL = _anywhere([
+    "cherry-picked", "cherry picked", "cherry-picking", "cherry picking", "leaves out", "leaves that out",
+    "left out", "fails to mention", "doesn't mention", "does not mention", "never mentions", "out of touch",
+    "misses the point", "missing the point", "easy to say", "i don't see the problem", "i do not see the problem",
+    "what's the problem", "what is the problem", "much ado about nothing", "overblown", "fearmongering",
+    "scaremongering", "alarmist", "nothing new here", "who cares", "so what",
+])
+#: Thanks in a top-level comment are thanks for the piece.
+THANKS = _anywhere(["thank you for", "thanks for", "thank you so much for", "thanks so much for", "many thanks",
+                    "much appreciated", "i appreciate this", "appreciate the article", "appreciate the review"])
+#: Attack words that only count when a piece reference stands near them ("garbage in this article").
+PIECE_NEGATIVE_WORDS = frozenset("""wrong incorrect false biased bias misleading dishonest lazy sloppy garbage
+rubbish trash nonsense propaganda lies lying liar shill sponsored paid advert ad advertisement hack ignores
+ignore ignored omits omit misses fails failed silly ridiculous absurd stupid naive ignorant lecture
+lectures preachy agenda spin clickbait drivel hogwash junk fake shallow cherry-picked cherry-picks
+misrepresents distorts distorted disappointing disappointed terrible awful horrible poor weak joke
+smear slanted skewed partisan unfair inaccurate flawed bad worst pathetic laughable dumb idiotic
+contribute contributes funds funded funding pays""".split())
+PIECE_POSITIVE_WORDS = frozenset("""right correct accurate true fair balanced honest proper thorough careful
+excellent great good well brilliant helpful informative insightful thank thanks appreciate appreciated
+respect agree agreed important necessary solid clear clearly sensible reasonable best superb outstanding
+thoughtful useful valuable interesting wonderful fantastic terrific nailed spot impressive convincing
+persuasive compelling love loved enjoyed""".split())
+#: The pieces' own verdict words that a question like "Comfortable for hours? Not for me." throws back.
+NEGATED_EXPERIENCE = _anywhere(["not for me", "not in my experience", "not mine", "not my experience",
+                                "not in my case", "hardly", "not even close"])
+
+POSITION_FAVOR = re.compile(
+    r"(?<![a-z0-9])(?:i(?:'m| am)\s+(?:all\s+|fully\s+|cautiously\s+|strongly\s+|totally\s+|100%\s+|completely\s+)?"
+    r"(?:in\s+favou?r|for\s+(?:it|this|that)|on\s+board|fine\s+with\s+(?:it|this|that)|behind\s+(?:this|it))"
+    r"|count\s+me\s+in|sign\s+me\s+up|i\s+(?:fully\s+|strongly\s+|totally\s+|wholeheartedly\s+)?"
+    r"(?:support|back|endorse)\s+(?:this|it|that|the\s+(?:plan|proposal|idea|policy|change|move|decision)))"
+    r"(?![a-z0-9])")
+POSITION_AGAINST = re.compile(
+    r"(?<![a-z0-9])(?:i(?:'m| am)\s+(?:strongly\s+|totally\s+|completely\s+|firmly\s+|still\s+)?"
+    r"(?:against\s+(?:it|this|that|the)|opposed)|i\s+(?:strongly\s+|firmly\s+)?oppose"
+    r"|count\s+me\s+out|i\s+(?:don't|do\s+not|can't|cannot)\s+(?:support|back|endorse)\s+(?:this|it|that|the))"
+    r"(?![a-z0-9])")
+#: "both sides are exaggerating", "I'm on the fence": a declared lack of side.
+NEUTRAL_MARKERS = _anywhere(["both sides", "on the fence", "i'm undecided", "i am undecided", "can see both",
+                             "either way", "no strong opinion", "no opinion", "i don't really care",
+                             "i do not really care", "torn on this", "mixed feelings"])
+
+#: Words with which a writer runs down what they argue against (VADER misses most of them).
+CRITICISM = frozenset("""myth myths falsehood falsehoods false falsely misleading mislead misled lie lies lying
+propaganda questionable sketchy dubious flawed failed fails failure failures wrong error errors inaccurate
+inaccuracy inaccuracies distort distorts distorted distortion exaggerate exaggerated exaggeration baseless
+unfounded debunk debunks debunked bogus hype spin anecdote anecdotes anecdotal excuse excuses fearmongering
+scaremongering hypocrisy hypocritical dishonest overpriced unjustified unjustifiable fabricate fabricated
+fabrication smear misguided reckless irresponsible disaster disastrous harmful dangerous deceptive
+deceive deceived doubt doubtful nonsense""".split())
+
+#: Sentences that report what someone else claims: the article's opponents' words, not its own claims.
+ATTRIBUTION = re.compile(r"(?<![a-z])(?:said|says|reported|wrote|writes|claimed|asserted|asserts|"
+                         r"argued|argues|insisted|insists|according to|told|alleged|alleges)(?![a-z])")
+#: Sentences in the author's own voice that state the piece's position or verdict.
+CONCLUSION = re.compile(r"(?<![a-z])(?:should|must|need to|needs to|ought|evidence|shows|show|proves|prove|"
+                        r"clear|clearly|in fact|the truth|the case|failed|fails|verdict|recommend|best|worst|"
+                        r"therefore|thus|so the|conclusion|myth|debunk\w*|wrong|right|better|worse|"
+                        r"no reason|not a reason|nor is|is not|isn't|does not|doesn't)(?![a-z])")
+#: The closing author bio of a column: "Jane Doe is a planner and ...".
+BIO = re.compile(r"^(?P<name>(?:[A-Z][\w.'-]+\s+){1,3}[A-Z][\w'-]+)\s+(?:is|was)\s+(?:a|an|the)\s+")
+
+STOPWORDS = frozenset("""a about above after again against all also am an and any are aren't as at be because
+been before being below between both but by can can't could couldn't did didn't do does doesn't doing don't
+down during each even ever every few for from further get gets got had hadn't has hasn't have haven't having
+he he'd he'll he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in
+into is isn't it it's its itself just let's like made make makes many may me might more most much must
+mustn't my myself no nor not now of off on once one only or other ought our ours ourselves out over own
+per quite rather really same say says said see seem seems shan't she she'd she'll she's should shouldn't
+so some such than that that's the their theirs them themselves then there there's these they they'd
+they'll they're they've thing things think this those though through thus to too under until up upon us
+very via was wasn't way we we'd we'll we're we've well were weren't what what's when when's where where's
+whether which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're
+you've your yours yourself yourselves lot lots still back going go goes went come came know knew want
+wants people anyone anything everyone everything someone something also already always never nothing
+nobody none maybe perhaps actually simply literally honestly""".split())
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|\n+")
+_QUOTE_CHARS = "\"“”„«»"
+_ABBREVIATION_END = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|vs|etc|"
+                               r"e\.g|i\.e|approx|No|Inc|Ltd|Co|Mt|Ft)\.)$")
+_LEADING_MARKER = re.compile(r"^\s*(?:@|(?:to|re)\s*:?\s+@?|comment\s+by\s+)", re.IGNORECASE)
+_LEADING_HANDLE = re.compile(r"^\s*@[\w.\-]+[\s,:;.!-]*")
+_LEADING_HEADER = re.compile(r"^\s*(?:to|re|comment\s+by)\s*:?\s*[^\n:]{1,60}:\s*", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """Lower case with typographic apostrophes straightened, for matching cue patterns."""
+    return text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of ``text`` in lower case ("don't" stays one token)."""
+    return _WORD.findall(normalise(text))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of ``text`` (a line break also ends one): short comments are often unpunctuated lines.
+    A full stop after an initial or a common abbreviation ("U.S.", "Dr.") does not end a sentence."""
+    found: list[str] = []
+    start, joinable = 0, False
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        piece = text[start:match.start() if match else len(text)].strip()
+        if piece.strip(" \t-–—*•"):
+            if found and joinable:
+                found[-1] = f"{found[-1]} {piece}"
+            else:
+                found.append(piece)
+            joinable = bool(_ABBREVIATION_END.search(piece)) and match is not None and "\n" not in match.group(0)
+        if match:
+            start = match.end()
+    return found
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
+_STEMMER = PorterStemmer()
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the words that carry content: no stop words, no bare numbers, three letters or more."""
+    return {stem(w) for w in words(text) if len(w) >= 3 and w not in STOPWORDS and not w.isdigit()}
+
+
+def is_negated(text: str) -> bool:
+    """Whether a clause denies something: a negation word, an n't, or a verb of refutation."""
+    for token in words(text):
+        if token in NEGATIONS or token in REFUTATIONS or token.endswith("n't"):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+@lru_cache(maxsize=65536)
+def polarity(text: str) -> float:
+    """VADER compound score of a short text, -1 to 1."""
+    return float(_vader().polarity_scores(text)["compound"])
+
+
+def critical_polarity(text: str) -> float:
+    """Polarity of argumentative prose: VADER, pulled down by each word of criticism VADER does not know
+    ("the myth of", "rests on anecdotes"), -1 to 1."""
+    critical = sum(1 for w in words(text) if w in CRITICISM)
+    value = polarity(text)
+    if critical:
+        value = min(value, 0.0) - 0.4 * critical
+    return max(-1.0, min(1.0, value))
+
+
+def name_tokens(name: str | None) -> set[str]:
+    """Lower-case tokens by which a commenter may be addressed: the full name and a distinctive first word."""
+    if not name:
+        return set()
+    tokens = [w for w in words(name) if len(w) >= 3 and w not in STOPWORDS]
+    found = {" ".join(words(name))} if words(name) else set()
+    if tokens:
+        found.add(tokens[0])
+    return {t for t in found if t}
+
+
+def mentions(text_words: list[str], names: set[str]) -> bool:
+    """Whether a tokenised text contains one of ``names`` (each a word or a space-joined phrase)."""
+    joined = " " + " ".join(text_words) + " "
+    return any(f" {name} " in joined for name in names)
+
+
+@dataclass(frozen=True)
+class OwnText:
+    """A comment split into the commenter's own words and what it quotes."""
+
+    own: str
+    quoted: tuple[str, ...]
+    quotes_parent: bool
+    opening: str
+
+
+def own_text(text: str, quotes: list[dict[str, Any]] | None = None, parent_text: str | None = None,
+             addressee: str | None = None) -> OwnText:
+    """Separate the commenter's own words from quoted text and a leading address.
+
+    Quoted text is what the ``quotes`` spans mark, plus paragraphs that are wholly in quotation marks
+    or start with ``>`` (how people quote in plain-text comment sections). ``addressee`` is the parent's
+    author, whose name is dropped from a leading ``@Name``. ``quotes_parent`` says whether
+    any quoted passage comes from ``parent_text``. ``opening`` is the first own sentence, normalised,
+    with a leading ``@Name``/``To Name:`` address removed, for opener cues.
+    """
+    spans = sorted((int(q["start"]), int(q["end"]), q.get("source_id")) for q in (quotes or [])
+                   if q and q.get("start") is not None and q.get("end") is not None)
+    quoted: list[str] = []
+    kept: list[str] = []
+    cursor = 0
+    for start, end, _source in spans:
+        if start < cursor:
+            continue
+        kept.append(text[cursor:start])
+        quoted.append(text[start:end])
+        cursor = end
+    kept.append(text[cursor:])
+    own_parts: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", "".join(kept)):
+        stripped = paragraph.strip()
+        if not re.search(r"\w", stripped):
+            continue  # what a removed quote span leaves behind: its quotation marks
+        if _is_quoted_paragraph(stripped):
+            quoted.append(stripped.lstrip("> ").strip(_QUOTE_CHARS + " "))
+        else:
+            own_parts.append(stripped)
+    own = "\n\n".join(own_parts)
+    address_free = strip_address(own, addressee)
+    first = [s for s in sentences(address_free) if re.search(r"\w", s)]
+    opening = normalise(first[0]).strip(" \t-–—*•" + _QUOTE_CHARS + "'") if first else ""
+    parent_stems = content_stems(parent_text) if parent_text else set()
+    quotes_parent = False
+    if parent_text:
+        parent_norm = _squash(parent_text)
+        for passage in quoted:
+            squashed = _squash(passage)
+            if squashed and (squashed in parent_norm or _overlap(content_stems(passage), parent_stems) >= 0.6):
+                quotes_parent = True
+                break
+    return OwnText(own=address_free, quoted=tuple(quoted), quotes_parent=quotes_parent, opening=opening)
+
+
+def strip_address(text: str, addressee: str | None = None) -> str:
+    """Drop a leading ``@Name``, ``To Name:``, ``Comment by Name:`` so openers can be read."""
+    marker = _LEADING_MARKER.match(text)
+    if not marker:
+        return text
+    rest = text[marker.end():]
+    if addressee and normalise(rest).startswith(normalise(addressee.strip())):
+        return rest[len(addressee.strip()):].lstrip(" \t,:;.!-\n")
+    header = _LEADING_HEADER.match(text)
+    if header:
+        return text[header.end():]
+    handle = _LEADING_HANDLE.match(text)
+    return text[handle.end():] if handle else text
+
+
+def _is_quoted_paragraph(paragraph: str) -> bool:
+    if paragraph.startswith(">"):
+        return True
+    if len(paragraph) < 3 or paragraph[0] not in _QUOTE_CHARS + "'‘":
+        return False
+    closing = paragraph.rstrip()[-1]
+    return closing in _QUOTE_CHARS + "'’" or paragraph.rstrip()[-2:-1] in tuple(_QUOTE_CHARS)
+
+
+def _squash(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _overlap(part: set[str], whole: set[str]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def scare_quotes(text: str) -> list[str]:
+    """Short phrases (one to four words) set in quotation marks inside a sentence: often sarcasm."""
+    found = re.findall(r"[\"“]([^\"“”\n]{1,40})[\"”]", text)
+    return [f for f in found if 1 <= len(words(f)) <= 4]

@@ -1,0 +1,372 @@
+"""Stance of each comment toward the article's position: ``favor``, ``against`` or ``none``.
+
+Tone is not stance: an angry comment may be angry at whoever the article criticises. So the stage first
+reads the article (or, where a thread has no article text, its opening post, and says so in
+``stance_target``): its claims (title, lead, closing, sentences in the author's own voice that state a
+conclusion) and the terms it speaks of warmly or critically. Each comment then gets its own evidence:
+  - what it says about the piece or its author ("great article", "thank you for this", "hit piece",
+    "the author ignores", "reads like an ad"), and evaluative words next to "this article"/the author;
+  - a declared position ("I'm in favour", "I oppose this"), or, at top level, an opener that answers
+    the article ("Exactly." / "Nonsense.");
+  - echoing a claim of the article or denying it (shared content words, negated the other way);
+  - speaking of the article's criticised terms critically (echo) or warmly (defence), and the reverse
+    for the terms it favours.
+Where a comment's own evidence is weak, the reply tree decides: agreeing with a comment inherits its
+stance, disagreeing takes the opposite, with decaying confidence; a comment whose replies mostly
+contradict a clear side is taken to hold the other one. No evidence at all is ``none``.
+Everything is general English (see analysis.cues); no word of any topic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from analysis import cues
+from analysis.agreement import add_agreement, require_columns, tree_belief
+from analysis.evaluate import apply_labels
+from scraper.errors import InputError
+
+__all__ = ["STANCES", "TARGET_ARTICLE", "TARGET_OPENING", "Target", "add_stance", "apply_labels",
+           "own_evidence", "read_target"]
+
+STANCES = ("favor", "against", "none")
+TARGET_ARTICLE = "article"
+TARGET_OPENING = "opening comment"
+#: Own evidence at least this sure is kept even when the reply tree says otherwise.
+_STRONG = 0.6
+
+
+@dataclass
+class Target:
+    """What the comments of one thread take a stance toward."""
+
+    kind: str
+    #: (sentence, content stems, negated, critical polarity)
+    claims: list[tuple[str, set[str], bool, float]] = field(default_factory=list)
+    claim_stems: set[str] = field(default_factory=set)
+    term_polarity: dict[str, float] = field(default_factory=dict)
+    #: Words of the subject itself (in many of the piece's sentences or many comments): shared by everyone,
+    #: whatever their side, so they say nothing about agreeing with a claim.
+    topic: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    opening_id: str | None = None
+    author: str | None = None
+
+
+def read_target(title: str | None, text: str | None, author: str | None = None, site: str | None = None,
+                opening_id: str | None = None, comments: list[str] | None = None) -> Target:
+    """Read an article (or opening post) into claims, term polarities and the names it goes by.
+    ``comments`` (the thread's comment texts) tell which words are the subject everyone shares."""
+    kind = TARGET_OPENING if opening_id is not None else TARGET_ARTICLE
+    paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+    if paragraphs and (bio := cues.BIO.match(paragraphs[-1])):
+        author = author or bio["name"]
+        paragraphs = paragraphs[:-1]
+    target = Target(kind=kind, opening_id=opening_id, author=author)
+    lead = set(cues.sentences(paragraphs[0])) if paragraphs else set()
+    closing = set(cues.sentences(paragraphs[-1])) if paragraphs else set()
+    voiced: list[str] = []
+    for paragraph in paragraphs:
+        for sentence in cues.sentences(paragraph):
+            lowered = cues.normalise(sentence)
+            if cues.ATTRIBUTION.search(lowered) or any(q in sentence for q in "\"“”"):
+                continue
+            voiced.append(sentence)
+            is_claim = (kind == TARGET_OPENING or sentence in lead or sentence in closing
+                        or cues.CONCLUSION.search(lowered))
+            if is_claim and not sentence.rstrip().endswith("?"):
+                _add_claim(target, sentence)
+    if title:
+        _add_claim(target, title)
+    target.topic = _topic_stems([s for p in paragraphs for s in cues.sentences(p)], comments or [])
+    target.term_polarity = _term_polarity(voiced + ([title] if title else []), title, target.topic)
+    target.names = cues.name_tokens(author) if author else set()
+    if site:
+        target.names.add(" ".join(cues.words(site)))
+    return target
+
+
+def _add_claim(target: Target, sentence: str) -> None:
+    stems = cues.content_stems(sentence)
+    if stems:
+        target.claims.append((sentence, stems, cues.is_negated(sentence), cues.critical_polarity(sentence)))
+        target.claim_stems |= stems
+
+
+def _topic_stems(article_sentences: list[str], comments: list[str]) -> set[str]:
+    """Stems in more than an eighth of the piece's sentences or a quarter of the comments (each counted
+    only when there are enough of them to tell)."""
+    topic: set[str] = set()
+    for texts, share in ((article_sentences, 0.125), (comments, 0.25)):
+        if len(texts) < 8:
+            continue
+        counts: dict[str, int] = defaultdict(int)
+        for text in texts:
+            for stem in cues.content_stems(text):
+                counts[stem] += 1
+        topic |= {stem for stem, n in counts.items() if n > share * len(texts)}
+    return topic
+
+
+def _term_polarity(voiced: list[str], title: str | None, topic: set[str]) -> dict[str, float]:
+    """Whom or what the piece runs down or speaks up for: the mean critical polarity of the evaluative
+    sentences (a word of criticism, or clearly warm) each specific term stands in (VADER alone reads
+    reported bad news as criticism, so a negative sentence must criticise in words), for terms seen
+    at least twice (or in the title) with a clear sign."""
+    seen: dict[str, list[float]] = defaultdict(list)
+    for sentence in voiced:
+        value = cues.critical_polarity(sentence)
+        critical = any(w in cues.CRITICISM for w in cues.words(sentence))
+        if not (critical or value >= 0.5):
+            continue
+        for term in cues.content_stems(sentence) - topic:
+            seen[term].append(value)
+    title_stems = cues.content_stems(title) if title else set()
+    polar = {}
+    for term, values in seen.items():
+        mean = sum(values) / len(values)
+        if (len(values) >= 2 or term in title_stems) and abs(mean) >= 0.3:
+            polar[term] = mean
+    return polar
+
+
+class _Evidence:
+    def __init__(self) -> None:
+        self.scores = {"favor": 0.0, "against": 0.0}
+
+    def add(self, label: str, weight: float) -> None:
+        if weight > 0:
+            self.scores[label] = 1.0 - (1.0 - self.scores[label]) * (1.0 - min(weight, 0.95))
+
+
+def own_evidence(text: str, target: Target, is_reply: bool, quotes: list | None = None,
+                 parent_text: str | None = None, parent_author: str | None = None) -> dict[str, float]:
+    """Scores (0..1) for favour and against from the comment's own words, before the reply tree."""
+    own = cues.own_text(text or "", quotes, parent_text, parent_author)
+    lowered = cues.normalise(own.own)
+    evidence = _Evidence()
+    _piece_cues(lowered, target, is_reply, evidence)
+    if not is_reply:
+        _opener_cues(own.opening, evidence)
+        _top_level_phrase_cues(lowered, evidence)
+    if cues.POSITION_FAVOR.search(lowered):
+        evidence.add("favor", 0.5 if is_reply else 0.7)
+    if cues.POSITION_AGAINST.search(lowered):
+        evidence.add("against", 0.5 if is_reply else 0.7)
+    _claim_cues(own.own, target, evidence)
+    _term_cues(own.own, target, evidence)
+    if cues.NEUTRAL_MARKERS.search(lowered):
+        evidence.scores = {k: v * 0.4 for k, v in evidence.scores.items()}
+    return evidence.scores
+
+
+def _mentions_piece(phrase: str) -> bool:
+    return any(noun in phrase for noun in ("article", "piece", "review", "author", "writer", "post", "op-ed",
+                                            "publication", "journalis", "report", "analysis", "column"))
+
+
+def _piece_cues(lowered: str, target: Target, is_reply: bool, evidence: _Evidence) -> None:
+    for match in cues.PIECE_PRAISE.finditer(lowered):
+        if not is_reply or _mentions_piece(match.group(0)):
+            evidence.add("favor", 0.8)
+            break
+    for match in cues.PIECE_ATTACK.finditer(lowered):
+        evidence.add("against", 0.6 if is_reply and not _mentions_piece(match.group(0)) else 0.8)
+        break
+    if not is_reply and cues.THANKS.search(lowered):
+        evidence.add("favor", 0.6)
+    for sentence in cues.sentences(lowered):
+        tokens = cues.words(sentence)
+        for position in _reference_positions(sentence, tokens, target):
+            favor, against = _evaluations(tokens, position)
+            if favor and not against:
+                evidence.add("favor", 0.6)
+            elif against and not favor:
+                evidence.add("against", 0.6)
+
+
+def _reference_positions(sentence: str, tokens: list[str], target: Target) -> list[int]:
+    """Token positions where a sentence refers to the piece ("this article", its author, its site)."""
+    positions = [len(cues.words(sentence[:m.end()])) - 1 for m in cues.PIECE_REF.finditer(sentence)]
+    joined = " ".join(tokens)
+    for name in target.names:
+        index = f" {joined} ".find(f" {name} ")
+        if index >= 0:
+            positions.append(len(joined[:index].split()) + len(name.split()) - 1)
+    return positions
+
+
+def _evaluations(tokens: list[str], position: int) -> tuple[bool, bool]:
+    """Whether positive or negative evaluative words stand near a reference (3 before, 5 after)."""
+    favor = against = False
+    for index in range(max(0, position - 4), min(len(tokens), position + 6)):
+        word = tokens[index]
+        negated = any(t in cues.NEGATIONS or t.endswith("n't") for t in tokens[max(0, index - 3):index])
+        if word in cues.PIECE_POSITIVE_WORDS:
+            favor, against = (favor, True) if negated else (True, against)
+        elif word in cues.PIECE_NEGATIVE_WORDS:
+            favor, against = (True, against) if negated else (favor, True)
+    return favor, against
+
+
+def _opener_cues(opening: str, evidence: _Evidence) -> None:
+    """A top-level comment answers the article: "Exactly." favours it, "Nonsense." is against it."""
+    if not opening or cues.AGREEING_NEGATIONS.match(opening):
+        return
+    if cues.DISAGREE_OPENERS.match(opening) and not cues.CONCEDE_REBUT.match(opening):
+        word = cues.DISAGREE_OPENERS.match(opening).group(0)
+        if word not in ("actually", "in fact", "really?", "and?", "huh?", "what?", "so what"):
+            evidence.add("against", 0.6)
+    elif (match := cues.AGREE_OPENERS.match(opening) or cues.THIS_OPENER.match(opening)):
+        if match.group(0).strip(" .!") not in ("yes", "yep", "yup", "yeah", "right", "same", "truth", "correct"):
+            evidence.add("favor", 0.6)
+
+
+def _top_level_phrase_cues(lowered: str, evidence: _Evidence) -> None:
+    """A top-level comment replies to the piece: its "I agree"/"you're wrong" speak to the piece, and a
+    dismissal ("cherry-picked", "easy to say") dismisses it."""
+    if cues.AGREE_PHRASES.search(lowered):
+        evidence.add("favor", 0.5)
+    match = cues.DISAGREE_PHRASES.search(lowered)
+    if match and set(cues.words(match.group(0))) & ({"disagree", "agree"} | cues.SECOND_PERSON):
+        evidence.add("against", 0.5)
+    if cues.TOP_LEVEL_DISMISSAL.search(lowered):
+        evidence.add("against", 0.5)
+
+
+def _claim_cues(own: str, target: Target, evidence: _Evidence) -> None:
+    """Echoing a claim of the piece favours it; denying it or throwing its words back as a short question
+    is against it. Where both sentences carry clear sentiment, the same sign echoes (VADER reads "not
+    good" itself); otherwise a negation on one side only denies."""
+    best_echo = best_denial = 0.0
+    for sentence in cues.sentences(own):
+        stems = cues.content_stems(sentence) - target.topic
+        if not stems:
+            continue
+        if sentence.rstrip().endswith("?"):
+            if len(cues.words(sentence)) <= 6 and len(stems & target.claim_stems) >= max(2, len(stems) - 1):
+                evidence.add("against", 0.45)
+            continue
+        shared, claim = max(((len(stems & claim[1]), claim) for claim in target.claims),
+                            key=lambda pair: pair[0], default=(0, None))
+        if shared < 2 or claim is None:
+            continue
+        strength = min(1.0, shared / 4)
+        mine, theirs = cues.critical_polarity(sentence), claim[3]
+        if abs(mine) >= 0.3 and abs(theirs) >= 0.3:
+            echoes = (mine > 0) == (theirs > 0)
+        else:
+            echoes = cues.is_negated(sentence) == claim[2]
+        if echoes:
+            best_echo = max(best_echo, strength)
+        else:
+            best_denial = max(best_denial, strength)
+    if best_echo > best_denial:
+        evidence.add("favor", 0.35 * best_echo)
+    elif best_denial > best_echo:
+        evidence.add("against", 0.35 * best_denial)
+
+
+def _term_cues(own: str, target: Target, evidence: _Evidence) -> None:
+    """Speaking of the piece's criticised terms critically, or of its favoured terms warmly, favours it;
+    the reverse defends what it criticises."""
+    for sentence in cues.sentences(own):
+        value = cues.critical_polarity(sentence)
+        if abs(value) < 0.3:
+            continue
+        terms = [target.term_polarity[t] for t in cues.content_stems(sentence) if t in target.term_polarity]
+        if not terms:
+            continue
+        agreement = sum(value * t for t in terms) / len(terms)
+        weight = 0.3 * min(1.0, abs(agreement) * 2) * min(1.0, len(terms) / 2)
+        evidence.add("favor" if agreement > 0 else "against", weight)
+
+
+def _label(belief: float) -> tuple[str, float]:
+    """favor/against where the signed belief is clear enough, with a confidence growing with it."""
+    if abs(belief) >= 0.2:
+        return ("favor" if belief > 0 else "against"), round(min(0.95, 0.4 + 0.5 * abs(belief)), 3)
+    return "none", round(max(0.3, 0.6 - abs(belief)), 3)
+
+
+def _resolve(rows: list[dict], target: Target) -> list[tuple[str, float]]:
+    """Own evidence, then the reply tree (analysis.agreement.tree_belief): comments whose own evidence
+    is strong keep their own label; the rest take the belief their conversation and author lend them."""
+    index = {r["id"]: i for i, r in enumerate(rows)}
+    own: list[float] = []
+    for row in rows:
+        if target.opening_id is not None and row["id"] == target.opening_id:
+            own.append(1.0)
+            continue
+        parent = rows[index[row["parent_id"]]] if row["parent_id"] in index else None
+        scores = own_evidence(row["text"], target, parent is not None, row.get("quotes"),
+                              parent["text"] if parent else None, parent["author"] if parent else None)
+        if target.author and row.get("author") and cues.normalise(row["author"]) == cues.normalise(target.author):
+            scores = {"favor": max(scores["favor"], 0.8), "against": scores["against"]}
+        own.append(scores["favor"] - scores["against"])
+    belief = tree_belief(rows, own, keep=_STRONG)
+    resolved = []
+    for i, row in enumerate(rows):
+        if target.opening_id is not None and row["id"] == target.opening_id:
+            resolved.append(("favor", 1.0))
+        else:
+            resolved.append(_label(own[i] if abs(own[i]) >= _STRONG else belief[i]))
+    return resolved
+
+
+def _opening_id(rows: list[dict]) -> str | None:
+    top = [r for r in rows if r["parent_id"] is None] or rows
+    return min(top, key=lambda r: r["position"] if r.get("position") is not None else math.inf)["id"] if top else None
+
+
+def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Add ``stance`` (favor/against/none), ``stance_confidence`` (0..1) and ``stance_target``
+    ("article", or "opening comment" for a thread without article text, judged toward its first
+    top-level comment). Reads thread_id, id, position, author, text, parent_id, quotes, and
+    ``agreement``/``agreement_confidence`` (computed here when absent); ``threads`` gives thread_id,
+    title, article_text and, when present, article_author and site.
+    """
+    require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_stance")
+    working = frame if "agreement" in frame.columns else add_agreement(frame)
+    meta = _thread_meta(threads)
+    columns = [c for c in ("thread_id", "id", "position", "author", "text", "parent_id", "quotes",
+                           "agreement", "agreement_confidence") if c in working.columns]
+    rows = working.select(columns).to_dicts()
+    by_thread: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_thread[row["thread_id"]].append(row)
+    result: dict[tuple[str, str], tuple[str, float, str]] = {}
+    for thread_id, thread_rows in by_thread.items():
+        info = meta.get(thread_id, {})
+        texts = [r["text"] or "" for r in thread_rows]
+        article = info.get("article_text")
+        if article and article.strip():
+            target = read_target(info.get("title"), article, info.get("article_author"), info.get("site"),
+                                 comments=texts)
+        else:
+            opening = _opening_id(thread_rows)
+            post = next((r for r in thread_rows if r["id"] == opening), None)
+            target = read_target(info.get("title"), post["text"] if post else "", post["author"] if post else None,
+                                 None, opening, texts)
+        for row, (label, confidence) in zip(thread_rows, _resolve(thread_rows, target)):
+            result[(thread_id, row["id"])] = (label, confidence, target.kind)
+    keys = list(zip(frame["thread_id"].to_list(), frame["id"].to_list()))
+    return frame.with_columns(
+        pl.Series("stance", [result[k][0] for k in keys], dtype=pl.String),
+        pl.Series("stance_confidence", [result[k][1] for k in keys], dtype=pl.Float64),
+        pl.Series("stance_target", [result[k][2] for k in keys], dtype=pl.String),
+    )
+
+
+def _thread_meta(threads: pl.DataFrame | None) -> dict[str, dict]:
+    if threads is None or threads.height == 0:
+        return {}
+    if "thread_id" not in threads.columns:
+        raise InputError("the threads frame has no thread_id column", "threads frame",
+                         "build it with analysis.pipeline.threads_frame or give thread_id, title, article_text")
+    keep = [c for c in ("thread_id", "title", "article_text", "article_author", "site") if c in threads.columns]
+    return {r["thread_id"]: r for r in threads.select(keep).to_dicts()}
