@@ -1,0 +1,215 @@
+"""Comparing threads: per-thread metrics with confidence intervals, a significance test of the stance
+distributions, and one self-contained comparison page.
+
+The chain metrics come from ``analysis.structure.thread_metrics``; the stance shares carry 95% Wilson
+intervals (honest for small threads and shares near 0 or 1); the test is Pearson's chi-square on the
+thread x stance table, or an exact/permutation test when expected counts are below 5.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import polars as pl
+
+from analysis import charts_data as data
+from analysis.charts_data import STANCES
+from analysis.dashboard import hoist_datasets, render_page, thread_meta
+from scraper.errors import UsageError
+from scraper.records import Thread
+from scraper.writers import atomic_open
+
+Z95 = 1.959963984540054
+ALPHA = 0.05
+PERMUTATIONS = 9999
+LABEL_CHARS = 48
+
+
+def _wilson(k: str, n: str) -> tuple[pl.Expr, pl.Expr]:
+    """95% Wilson score interval of the proportion ``k / n`` (null when ``n`` is 0)."""
+    count, total = pl.col(k).cast(pl.Float64), pl.col(n).cast(pl.Float64)
+    share = count / total
+    z2 = Z95 * Z95
+    centre = (share + z2 / (2 * total)) / (1 + z2 / total)
+    half = Z95 * (share * (1 - share) / total + z2 / (4 * total * total)).sqrt() / (1 + z2 / total)
+    valid = total > 0
+    return (pl.when(valid).then((centre - half).clip(0, 1)), pl.when(valid).then((centre + half).clip(0, 1)))
+
+
+def comparison_metrics(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per thread (in order of first appearance): comments, authors, replies, max_depth, chains
+    (top-level comments that got replies), longest_chain, back_and_forth (A-B-A replies), reciprocity,
+    mean_sentiment, and for each stance its count, ``<stance>_share`` and 95% Wilson ``<stance>_lo`` /
+    ``<stance>_hi``."""
+    from analysis.structure import thread_metrics
+
+    data.check_columns(frame, "compare")
+    norm = data.normalise(frame)
+    order = frame.select(pl.col("thread_id").unique(maintain_order=True)).with_row_index("order")
+    structure = thread_metrics(norm).select("thread_id", "comments", "authors", "replies", "max_depth", "chains",
+                                            "longest_chain", "back_and_forth", "reciprocity")
+    stance = norm.group_by("thread_id").agg(
+        pl.col("sentiment").mean().alias("mean_sentiment"),
+        *[(pl.col("stance") == s).sum().cast(pl.Int64).alias(s) for s in STANCES],
+    )
+    joined = order.join(structure, on="thread_id", how="inner").join(stance, on="thread_id", how="left")
+    intervals = []
+    for s in STANCES:
+        lo, hi = _wilson(s, "comments")
+        intervals += [(pl.col(s) / pl.col("comments")).alias(f"{s}_share"), lo.alias(f"{s}_lo"), hi.alias(f"{s}_hi")]
+    return joined.sort("order").with_columns(*intervals).drop("order")
+
+
+def _table(frame: pl.DataFrame) -> tuple[list[str], list[str], list[list[int]]]:
+    norm = data.normalise(frame)
+    threads = norm.select(pl.col("thread_id").unique(maintain_order=True)).get_column("thread_id").to_list()
+    counts = norm.group_by("thread_id", "stance").len()
+    lookup = {(t, s): n for t, s, n in counts.iter_rows()}
+    stances = [s for s in STANCES if any(lookup.get((t, s), 0) for t in threads)]
+    return threads, stances, [[lookup.get((t, s), 0) for s in stances] for t in threads]
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
+def stance_test(frame: pl.DataFrame, alpha: float = ALPHA) -> dict[str, Any]:
+    """Do the threads' stance distributions differ? Pearson's chi-square on the thread x stance table
+    (``scipy.stats.chi2_contingency``); when an expected count is below 5, Fisher's exact test for a
+    2 x 2 table, otherwise a permutation test of the chi-square statistic (9,999 permutations, fixed
+    seed). Returns ``test``, ``statistic``, ``df``, ``p_value``, ``significant``, ``min_expected``,
+    ``table`` ({thread: {stance: count}}) and ``statement``, the result in words."""
+    import numpy as np
+    from scipy import stats
+
+    data.check_columns(frame, "compare")
+    threads, stances, counts = _table(frame)
+    result: dict[str, Any] = {"test": None, "statistic": None, "df": None, "p_value": None, "significant": False,
+                              "alpha": alpha, "min_expected": None,
+                              "table": {t: dict(zip(stances, row)) for t, row in zip(threads, counts)}}
+    if len(threads) < 2:
+        return {**result, "statement": "Cannot test: the stance distributions need at least two threads with comments."}
+    if len(stances) < 2:
+        only = stances[0] if stances else "none"
+        return {**result, "statement": f"Cannot test: every comment in these threads has the stance {only!r}."}
+    observed = np.array(counts)
+    expected = stats.contingency.expected_freq(observed)
+    result["min_expected"] = round(float(expected.min()), 3)
+    k = len(threads)
+    if expected.min() >= 5:
+        test = stats.chi2_contingency(observed)
+        result.update(test="chi-square", statistic=float(test.statistic), df=int(test.dof), p_value=float(test.pvalue))
+        detail = f"chi² = {test.statistic:.1f}, df = {int(test.dof)}, {_p(float(test.pvalue))}"
+    elif observed.shape == (2, 2):
+        test = stats.fisher_exact(observed)
+        result.update(test="fisher", statistic=float(test.statistic), df=1, p_value=float(test.pvalue))
+        detail = f"Fisher's exact test, {_p(float(test.pvalue))}; some expected counts are below 5"
+    else:
+        method = stats.PermutationMethod(n_resamples=PERMUTATIONS, rng=np.random.default_rng(0))
+        test = stats.chi2_contingency(observed, correction=False, method=method)
+        df = (observed.shape[0] - 1) * (observed.shape[1] - 1)
+        result.update(test="permutation", statistic=float(test.statistic), df=df, p_value=float(test.pvalue))
+        detail = (f"chi² = {test.statistic:.1f}, df = {df}, permutation {_p(float(test.pvalue))} "
+                  f"from {PERMUTATIONS:,} shuffles; some expected counts are below 5")
+    p_value = result["p_value"]
+    if p_value is None or math.isnan(p_value):
+        return {**result, "statement": "Cannot test: the stance table is degenerate."}
+    result["significant"] = p_value < alpha
+    if result["significant"]:
+        statement = f"The stance distributions differ across the {k} threads ({detail})."
+    else:
+        statement = f"No evidence that the stance distributions differ across the {k} threads ({detail})."
+    return {**result, "statement": statement}
+
+
+def thread_labels(metas: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """thread_id -> a short unique axis label (the title, cut to 48 characters, or the id)."""
+    labels: dict[str, str] = {}
+    for meta in metas:
+        text = str(meta.get("title") or meta["thread_id"])
+        text = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+        if text in labels.values():
+            text = f"{text} [{meta['thread_id']}]"
+        labels[meta["thread_id"]] = text
+    return labels
+
+
+def _cell(value: Any, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "share":
+        return f"{value:.0%}"
+    return f"{value:+.2f}" if kind == "signed" else f"{value:.2f}"
+
+
+def metrics_table(metrics: pl.DataFrame, labels: Mapping[str, str]) -> str:
+    """The metrics as an HTML table, every value escaped."""
+    columns = [("comments", "comments", "int"), ("authors", "authors", "int"), ("max_depth", "max depth", "int"),
+               ("chains", "chains", "int"), ("back_and_forth", "A-B-A replies", "int"),
+               ("reciprocity", "reciprocity", "share"), ("mean_sentiment", "mean sentiment", "signed")]
+    head = "".join(f"<th>{html.escape(title)}</th>" for _, title, _ in columns)
+    head += "".join(f"<th>{s} (95% CI)</th>" for s in STANCES)
+    rows = []
+    for row in metrics.iter_rows(named=True):
+        cells = "".join(f"<td>{_cell(row[name], kind)}</td>" for name, _, kind in columns)
+        cells += "".join(f"<td>{_cell(row[f'{s}_share'], 'share')} ({_cell(row[f'{s}_lo'], 'share')}–"
+                         f"{_cell(row[f'{s}_hi'], 'share')})</td>" for s in STANCES)
+        rows.append(f"<tr><td>{html.escape(labels[row['thread_id']])}</td>{cells}</tr>")
+    return f'<table class="cs-metrics"><thead><tr><th>thread</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def comparison_specs(frame: pl.DataFrame, metrics: pl.DataFrame, labels: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Each comparison view's Vega-Lite spec by name."""
+    from analysis.charts_compare import COMPARE_CHARTS
+
+    return {name: build(frame, metrics, labels).to_dict() for name, build in COMPARE_CHARTS.items()}
+
+
+def build_comparison(frame: pl.DataFrame, threads: Iterable[Thread | Mapping[str, Any]]) -> str:
+    """The comparison page of two or more threads of an analysed frame: the metrics table, the stance
+    test in words, stance shares with intervals, sentiment and depth distributions on shared scales."""
+    data.check_columns(frame, "compare")
+    metas = {meta["thread_id"]: meta for meta in map(thread_meta, threads)}
+    present = frame.get_column("thread_id").unique(maintain_order=True).to_list()
+    for thread_id in present:
+        metas.setdefault(thread_id, {"thread_id": thread_id})
+    with_comments = [t for t in metas if t in present]
+    if len(with_comments) < 2:
+        raise UsageError(f"comparing needs two or more threads with comments, got {len(with_comments)}", "compare",
+                         "give the comments of at least two threads")
+    subset = frame.filter(pl.col("thread_id").is_in(with_comments))
+    # Page order: the order the threads were given in.
+    subset = subset.join(pl.DataFrame({"thread_id": with_comments}).with_row_index("_order"), on="thread_id") \
+        .sort("_order", "position").drop("_order")
+    labels = thread_labels(metas[t] for t in with_comments)
+    metrics = comparison_metrics(subset)
+    test = stance_test(subset)
+    slim, datasets = hoist_datasets(comparison_specs(subset, metrics, labels))
+    empty = [t for t in metas if t not in present]
+    note = ("" if not empty else f'<p class="cs-test">Left out, no comments: '
+            f'{html.escape(", ".join(str(metas[t].get("title") or t) for t in empty))}</p>')
+    header = (f'<header class="cs-header"><h1>Comparing {len(with_comments)} threads</h1>'
+              f'<ul class="cs-counts"><li><b>{subset.height:,}</b> comments</li>'
+              f'<li><b>{subset.get_column("author").n_unique():,}</b> authors</li></ul></header>')
+    sections = "".join(f'<section class="cs-chart" data-chart="{name}"><div class="cs-view" id="cs-view-{name}">'
+                       "</div></section>" for name in slim)
+    body = (f'<h2 class="cs-test">Per thread</h2>{metrics_table(metrics, labels)}'
+            f'<p class="cs-test" id="cs-stance-test">{html.escape(test["statement"])}</p>{note}'
+            f'<main class="cs-grid">{sections}</main>')
+    payload = {"kind": "compare", "datasets": datasets,
+               "charts": [{"name": name, "spec": spec, "click": None} for name, spec in slim.items()]}
+    return render_page(f"Comparing {len(with_comments)} threads", header, body, payload)
+
+
+def write_comparison(frame: pl.DataFrame, threads: Iterable[Thread | Mapping[str, Any]], out: Path) -> Path:
+    """Write the comparison page to ``out`` atomically and return its path."""
+    page = build_comparison(frame, threads)
+    out = Path(out)
+    with atomic_open(out) as handle:
+        handle.write(page)
+    return out
