@@ -60,8 +60,11 @@ def _read_options(args: argparse.Namespace, inputs: list[str], output: str | Non
 
 
 def _report(threads: list) -> None:
-    """Warnings and the per-cue reply-link counts, on stderr."""
+    """Warnings and the per-cue reply-link counts of threads parsed in this run, on stderr (threads read
+    back from a records file have no comments attached and were reported when they were scraped)."""
     for thread in threads:
+        if not thread.comments:
+            continue
         for warning in thread.warnings:
             _warn(warning)
         links = thread.extra.get("reply_links")
@@ -189,6 +192,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
     inputs = args.inputs or [str(SEED_PATH)]
     analysed, threads = _analysed(args, inputs, None)
+    if not args.inputs:
+        for thread in threads:
+            thread.source = "the embedded seed thread (scraper/data/seed.txt)"
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
     for path in write_dashboards(analysed, threads, out_dir, png=args.png, svg=args.svg):

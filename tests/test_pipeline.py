@@ -1,0 +1,142 @@
+"""The Python API end to end on the seed, the analysed record contract, and the ConvoKit export."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from analysis.convokit_export import write_corpus
+from analysis.pipeline import analyze, load, metrics
+from tests.conftest import DATA, ROOT, SEED, SEED_THREAD_ID, run_cli
+
+SPEC_ANALYSED = {
+    "sentiment": pl.Float64, "sentiment_label": pl.String, "stance": pl.String, "stance_confidence": pl.Float64,
+    "agreement": pl.String, "depth": pl.Int64, "root_id": pl.String,
+}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    frame, threads = load([ROOT / "comments.jsonl"])
+    return analyze(frame, threads), threads
+
+
+def test_load_reads_records_and_sidecar():
+    frame, threads = load([ROOT / "comments.jsonl"])
+    assert frame.height == 24
+    [thread] = threads
+    assert thread.thread_id == SEED_THREAD_ID and thread.declared_count == 24
+    assert thread.article_text.startswith("For many years")
+
+
+def test_load_raw_page_equals_records():
+    raw, _ = load([SEED])
+    records, _ = load([ROOT / "comments.jsonl"])
+    assert raw.equals(records)
+
+
+def test_analysed_record_has_spec_fields(seed):
+    analysed, _ = seed
+    for column, dtype in SPEC_ANALYSED.items():
+        assert analysed.schema[column] == dtype, column
+    assert analysed.get_column("sentiment").is_between(-1, 1).all()
+    assert set(analysed.get_column("sentiment_label")) <= {"positive", "negative", "neutral"}
+    assert set(analysed.get_column("stance")) <= {"favor", "against", "none"}
+    assert analysed.get_column("stance_confidence").is_between(0, 1).all()
+    top = analysed.filter(pl.col("parent_id").is_null())
+    assert top.get_column("agreement").is_null().all()
+    assert (top.get_column("depth") == 0).all() and (top.get_column("root_id") == top.get_column("id")).all()
+    replies = analysed.filter(pl.col("parent_id").is_not_null())
+    assert set(replies.get_column("agreement")) <= {"agree", "disagree", "neutral"}
+
+
+def test_depth_follows_the_inferred_parents(seed):
+    analysed, _ = seed
+    rows = {r["id"]: r for r in analysed.to_dicts()}
+    assert rows["6"]["parent_id"] == "4" and rows["6"]["depth"] == 1 and rows["6"]["root_id"] == "4"
+    assert rows["23"]["parent_id"] == "22" and rows["23"]["depth"] == rows["22"]["depth"] + 1
+    assert rows["23"]["root_id"] == rows["21"]["id"]
+
+
+def test_metrics_of_the_seed(seed):
+    analysed, _ = seed
+    [row] = metrics(analysed).to_dicts()
+    assert row["comments"] == 24 and row["authors"] == 19
+    assert row["replies"] == analysed.filter(pl.col("parent_id").is_not_null()).height
+    assert row["favor_share"] + row["against_share"] + row["none_share"] == pytest.approx(1.0)
+
+
+def test_analyze_cli_jsonl_and_parquet_agree(tmp_path):
+    jsonl, parquet = tmp_path / "a.jsonl", tmp_path / "a.parquet"
+    assert run_cli("analyze", "comments.jsonl", "-o", jsonl).returncode == 0
+    assert run_cli("analyze", "comments.jsonl", "-o", parquet).returncode == 0
+    from_jsonl = pl.read_ndjson(jsonl)
+    from_parquet = pl.read_parquet(parquet)
+    assert from_parquet.height == from_jsonl.height == 24
+    assert from_parquet.get_column("stance").to_list() == from_jsonl.get_column("stance").to_list()
+
+
+def test_labels_override_and_are_scored(tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_text(f"thread_id,id,stance\n{SEED_THREAD_ID},1,favor\n{SEED_THREAD_ID},2,against\n", encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    result = run_cli("analyze", "comments.jsonl", "--labels", labels, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "labels: n=2 accuracy=" in result.stderr and "kappa=" in result.stderr
+    rows = {r["id"]: r for r in pl.read_ndjson(out).to_dicts()}
+    assert rows["1"]["stance"] == "favor" and rows["1"]["stance_confidence"] == 1.0
+    assert rows["2"]["stance"] == "against"
+
+
+def test_bad_labels_file_is_a_clear_error(tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("thread,id,label\nx,1,yes\n", encoding="utf-8")
+    result = run_cli("analyze", "comments.jsonl", "--labels", labels)
+    assert result.returncode == 2 and "lacks the column(s) stance, thread_id" in result.stderr
+
+
+def test_convokit_corpus(seed, tmp_path):
+    analysed, threads = seed
+    out = write_corpus(analysed, threads, tmp_path / "corpus")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "conversations.json", "corpus.json", "index.json", "speakers.json", "utterances.jsonl"]
+    utterances = [json.loads(line) for line in (out / "utterances.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(utterances) == 24
+    ids = {u["id"] for u in utterances}
+    by_id = {u["id"]: u for u in utterances}
+    for u in utterances:
+        assert set(u) >= {"id", "speaker", "conversation_id", "reply-to", "timestamp", "text", "meta"}
+        if u["reply-to"] is not None:
+            assert u["reply-to"] in ids
+            assert by_id[u["reply-to"]]["conversation_id"] == u["conversation_id"]
+        else:
+            assert u["conversation_id"] == u["id"]
+    assert by_id[f"{SEED_THREAD_ID}/6"]["reply-to"] == f"{SEED_THREAD_ID}/4"
+    assert by_id[f"{SEED_THREAD_ID}/1"]["timestamp"] == 1511303880  # 2017-11-21 22:38 UTC
+    speakers = json.loads((out / "speakers.json").read_text(encoding="utf-8"))
+    assert len(speakers) == 19
+    conversations = json.loads((out / "conversations.json").read_text(encoding="utf-8"))
+    assert set(conversations) == {u["conversation_id"] for u in utterances}
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert set(index) == {"utterances-index", "speakers-index", "conversations-index", "overall-index", "version", "vectors"}
+
+
+def test_tally_cli_sums_to_comments(tmp_path):
+    out = tmp_path / "t.csv"
+    assert run_cli("tally", "comments.jsonl", "--by", "depth", "-o", out).returncode == 0
+    assert pl.read_csv(out).get_column("total").sum() == 24
+
+
+def test_compare_cli(tmp_path):
+    out = tmp_path / "c.html"
+    other = DATA / "formats" / "wp_print" / "library_hours.txt"
+    result = run_cli("compare", "comments.jsonl", other, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and result.stdout.strip() == str(out)
+
+
+def test_compare_needs_two_threads(tmp_path):
+    result = run_cli("compare", "comments.jsonl", "-o", tmp_path / "c.html")
+    assert result.returncode == 2 and "two or more threads" in result.stderr
