@@ -108,3 +108,13 @@ def test_failed_run_leaves_existing_output_untouched(tmp_path):
     assert result.returncode == 2
     assert out.read_text(encoding="utf-8") == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_checked_in_seed_dashboard_matches_the_code(tmp_path):
+    """dashboards/ holds the seed's dashboard as the Quick start writes it; it must not drift."""
+    result = run_cli("dashboard", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    [written] = [line for line in result.stdout.splitlines() if line.strip()]
+    name = f"{SEED_THREAD_ID}.html"
+    assert written == str(tmp_path / name)
+    assert (tmp_path / name).read_bytes() == (ROOT / "dashboards" / name).read_bytes()
