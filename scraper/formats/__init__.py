@@ -12,6 +12,8 @@ from types import ModuleType
 
 from scraper.errors import FormatError, UsageError
 from scraper.formats import wp_print
+from scraper.formats import disqus, wp_html, wp_rest
+from scraper.formats import discourse, hn_algolia, hn_api, hn_html, reddit, user_csv, user_jsonl, youtube
 from scraper.records import Thread
 from scraper.sources import Source
 
@@ -31,6 +33,17 @@ class ParseOptions:
 #: Format name -> module, in the order detection tries them.
 FORMATS: dict[str, ModuleType] = {
     wp_print.NAME: wp_print,
+    wp_html.NAME: wp_html,
+    wp_rest.NAME: wp_rest,
+    disqus.NAME: disqus,
+    reddit.NAME: reddit,
+    hn_algolia.NAME: hn_algolia,
+    hn_api.NAME: hn_api,
+    hn_html.NAME: hn_html,
+    youtube.NAME: youtube,
+    discourse.NAME: discourse,
+    user_csv.NAME: user_csv,
+    user_jsonl.NAME: user_jsonl,
 }
 
 
