@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import html
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -20,18 +19,52 @@ _BOMS = (
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for bytes no text format could hold: NULs or many control bytes near the start."""
+    """True for bytes no text format could hold: NULs or many control bytes near the start.
+
+    UTF-16 text (with or without a byte order mark) is text, though half its bytes are NUL.
+    """
     head = data[:8192]
     if any(head.startswith(bom) for bom, name in _BOMS if name.startswith("utf-16") or name.startswith("utf-32")):
         return False
-    if b"\x00" in head:
+    if b"\x00" in head and bomless_utf16(head) is None:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = sum(1 for b in head if b < 32 and b not in (0, 9, 10, 12, 13, 27))
     return bool(head) and controls / len(head) > 0.05
 
 
+def bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` reads as UTF-16 text without a byte order mark
+    (Windows tools write it): mostly-Latin text has a NUL as every other byte, on one side only."""
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zero_odd >= 0.6 and zero_even <= 0.02:
+        name = "utf-16-le"
+    elif zero_even >= 0.6 and zero_odd <= 0.02:
+        name = "utf-16-be"
+    else:
+        return None
+    sample = head[: len(head) // 2 * 2].decode(name, errors="replace")
+    unreadable = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
+    return name if unreadable <= len(sample) * 0.02 else None
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read one by one as Windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("commentscope-cp1252", _cp1252_fallback)
+
+
 def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, list[str]]:
-    """Decode a source's bytes: BOM first, then the declared charset, UTF-8, then Windows-1252.
+    """Decode a source's bytes: BOM first, then the declared charset, UTF-8 (with Windows-1252 for the
+    bytes that are not UTF-8), or UTF-16 without a BOM.
 
     Returns the text (BOM removed, line endings normalised to ``\\n``) and warnings.
     """
@@ -46,12 +79,19 @@ def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, li
             text = data.decode(charset)
         except (LookupError, UnicodeDecodeError):
             warnings.append(f"{where}: declared charset {charset!r} does not decode the content; trying UTF-8")
+    if text is None and b"\x00" in data[:8192] and (utf16 := bomless_utf16(data)):
+        text = data[: len(data) // 2 * 2].decode(utf16, errors="replace")
+        warnings.append(f"{where}: has no byte order mark but reads as {utf16.upper()}; decoded as such")
     if text is None:
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            warnings.append(f"{where}: not valid UTF-8; decoded as Windows-1252")
+        except UnicodeDecodeError as error:
+            # Valid UTF-8 stays as it is and only the bytes that are not UTF-8 are read as Windows-1252:
+            # a page mixing both (a Latin-1 paragraph pasted into a UTF-8 page) keeps every character,
+            # and a wholly Windows-1252 file decodes as it would with that codec.
+            text = data.decode("utf-8", errors="commentscope-cp1252")
+            warnings.append(f"{where}: not valid UTF-8 (first at byte {error.start}); "
+                            "the bytes that are not UTF-8 were read as Windows-1252")
     if "\x00" in text:
         raise InputError("binary content (NUL characters) where text was expected", where,
                          "give a text, HTML, JSON, XML or CSV export of the comments")
@@ -72,76 +112,6 @@ def tidy_paragraphs(text: str) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out)
-
-
-_BLOCK_TAGS = {
-    "p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "tr", "section", "article", "header", "footer", "figure", "hr", "dl", "dt", "dd",
-}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
-
-
-def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment: paragraphs separated by a blank line, ``<br>`` a line break,
-    blockquote lines prefixed ``> ``, entities decoded, scripts and styles dropped.
-    """
-    if "<" not in fragment:
-        return tidy_paragraphs(html.unescape(fragment))
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return tidy_paragraphs(html.unescape(re.sub(r"<[^>]*>", " ", fragment)))
-    pieces: list[str] = []
-
-    def walk(node, quote_depth: int) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        tag = tag.lower()
-        if tag in _SKIP_TAGS:
-            if node.tail:
-                pieces.append(node.tail)
-            return
-        block = tag in _BLOCK_TAGS
-        depth = quote_depth + (1 if tag == "blockquote" else 0)
-        if block:
-            pieces.append("\n\n")
-        if tag == "br":
-            pieces.append("\n")
-        if tag == "blockquote":
-            pieces.append("\x01" * depth)
-        if node.text and isinstance(node.tag, str):
-            pieces.append(node.text)
-        for child in node:
-            walk(child, depth)
-        if tag == "blockquote":
-            pieces.append("\x02")
-        if block:
-            pieces.append("\n\n")
-        if node.tail:
-            pieces.append(node.tail)
-
-    walk(root, 0)
-    raw = "".join(pieces)
-    return tidy_paragraphs(_apply_quote_marks(raw))
-
-
-def _apply_quote_marks(raw: str) -> str:
-    """Turn the blockquote markers left by ``html_to_text`` into ``> `` line prefixes."""
-    out_lines: list[str] = []
-    depth = 0
-    for line in raw.split("\n"):
-        opened = line.count("\x01")
-        closed = line.count("\x02")
-        depth += opened
-        clean = line.replace("\x01", "").replace("\x02", "")
-        clean = re.sub(r"[ \t\u00a0]+", " ", clean).strip()
-        if clean and depth > 0:
-            clean = "> " * depth + clean
-        out_lines.append(clean)
-        depth = max(0, depth - closed)
-    return "\n".join(out_lines)
 
 
 def slugify(text: str, max_length: int = 80) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -31,23 +32,48 @@ def sidecar_path(jsonl_path: str | Path) -> Path:
     return path.with_name(stem + SIDECAR_SUFFIX)
 
 
+def _new_file_mode(target: Path) -> int:
+    """The permissions the output should have: those of the file it replaces, else what ``open``
+    would give (0666 less the umask); ``mkstemp`` alone would leave every output private (0600)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds."""
+    """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
+
+    An output that cannot be written (its folder is missing or read-only, ``path`` is a folder, the
+    disk is full) raises InputError; the temporary file is removed and the old ``path`` is untouched.
+    """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError("the output's folder does not exist", str(directory), "create it first or choose another -o")
-    handle_fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    if target.is_dir():
+        raise InputError("is a folder, not a file name", str(target), "give the file to write, such as OUT.jsonl")
     try:
+        handle_fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise InputError(f"cannot write in this folder ({error.strerror})", str(directory),
+                         "check its permissions or choose another -o") from None
+    try:
+        os.chmod(temp_name, _new_file_mode(target))
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else "\n"
         with os.fdopen(handle_fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
         os.replace(temp_name, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+            raise InputError(f"could not be written ({error.strerror or error})", str(target),
+                             "check free space and permissions; any earlier file there is unchanged") from None
         raise
 
 
@@ -72,7 +98,8 @@ def write_threads(threads: list[Thread], out: str | Path | None) -> None:
         sys.stdout.flush()
         return
     records, sidecar = jsonl_text(threads), sidecar_text(threads)
-    # Both temporaries are complete before either replaces its target.
+    # Both temporaries are complete before either replaces its target, and both targets are checked
+    # (a folder, a missing folder) before anything is written, so a failure leaves the old pair as it was.
     with atomic_open(out) as records_handle, atomic_open(sidecar_path(out)) as sidecar_handle:
         records_handle.write(records)
         sidecar_handle.write(sidecar)
@@ -91,6 +118,30 @@ def looks_like_records(path: str | Path) -> bool:
     return False
 
 
+#: Sidecar thread fields and the JSON types each may hold (None is allowed for all but the first two).
+_SIDECAR_TYPES: dict[str, tuple[type, ...]] = {
+    "thread_id": (str,), "source_format": (str,), "source": (str,), "title": (str,), "url": (str,),
+    "site": (str,), "site_url": (str,), "article_author": (str,), "article_text": (str,), "published": (str,),
+    "declared_count": (int,), "missing_count": (int,), "warnings": (list,), "extra": (dict,),
+}
+
+
+def _checked_metadata(meta: dict) -> dict:
+    """A sidecar thread entry whose known fields have the types ``Thread`` holds (TypeError otherwise):
+    a sidecar edited by hand or by another tool must not reach the analysis as a list where text goes."""
+    if not isinstance(meta, dict):
+        raise TypeError(f"a thread entry is {type(meta).__name__}, not an object")
+    for name, types in _SIDECAR_TYPES.items():
+        value = meta.get(name)
+        if value is None and name not in ("thread_id", "source_format"):
+            continue
+        if not isinstance(value, types) or isinstance(value, bool):
+            raise TypeError(f"thread field {name!r} is {json.dumps(value)[:40]}, not {types[0].__name__}")
+    if not all(isinstance(warning, str) for warning in meta.get("warnings") or ()):
+        raise TypeError("thread field 'warnings' holds something other than text")
+    return meta
+
+
 def read_records(path: str | Path) -> tuple[pl.DataFrame, list[Thread]]:
     """Read a comment JSONL (with the fixed schema) and its sidecar's threads, if there is one."""
     try:
@@ -104,12 +155,60 @@ def read_records(path: str | Path) -> tuple[pl.DataFrame, list[Thread]]:
     if side.exists():
         try:
             payload = json.loads(side.read_text(encoding="utf-8"))
-            threads = [Thread.from_metadata(meta) for meta in payload.get("threads", [])]
-        except (json.JSONDecodeError, AttributeError, TypeError) as error:
+            threads = [Thread.from_metadata(_checked_metadata(meta)) for meta in payload.get("threads", [])]
+        except (json.JSONDecodeError, AttributeError, TypeError, ValueError, UnicodeDecodeError) as error:
             raise InputError(f"thread sidecar is not valid ({error})", str(side),
                              "delete it or write it again with `commentscope scrape -o`") from None
+    frame, warnings = _checked_links(frame, str(path))
     known = {thread.thread_id for thread in threads}
     for thread_id in frame.get_column("thread_id").unique(maintain_order=True).to_list():
         if thread_id not in known:
             threads.append(Thread(thread_id=thread_id, source_format="jsonl", source=str(path)))
+    for thread in threads:
+        thread.warnings.extend(warnings.get(thread.thread_id, []))
     return frame, threads
+
+
+def _checked_links(frame: pl.DataFrame, where: str) -> tuple[pl.DataFrame, dict[str, list[str]]]:
+    """Records from elsewhere (edited by hand, written by another tool) held to the record rules: an id
+    once per thread (later repeats are dropped) and a parent that is an earlier comment of the thread
+    (else the parent is dropped and the comment flagged ``orphan``), so no chain can loop. Returns the
+    frame (unchanged when it keeps the rules) and warnings by thread id."""
+    threads, ids, parents = (frame.get_column(name).to_list() for name in ("thread_id", "id", "parent_id"))
+    missing = [number for number, (thread, comment) in enumerate(zip(threads, ids), 1) if thread is None or comment is None]
+    if missing:
+        raise InputError(f"record number {', '.join(map(str, missing[:5]))} has no thread_id or id", where,
+                         "give records written by `commentscope scrape`")
+    seen: dict[str, set[str]] = {}
+    keep, bad_parent = [True] * len(ids), [False] * len(ids)
+    repeats: dict[str, list[str]] = {}
+    unlinked: dict[str, list[str]] = {}
+    for row, (thread, comment, parent) in enumerate(zip(threads, ids, parents)):
+        earlier = seen.setdefault(thread, set())
+        if comment in earlier:
+            keep[row] = False
+            repeats.setdefault(thread, []).append(comment)
+            continue
+        if parent is not None and parent not in earlier:
+            bad_parent[row] = True
+            unlinked.setdefault(thread, []).append(comment)
+        earlier.add(comment)
+    if not repeats and not unlinked:
+        return frame, {}
+    warnings: dict[str, list[str]] = {}
+    for thread, found in repeats.items():
+        warnings.setdefault(thread, []).append(
+            f"{where}: {thread}: {len(found)} record id(s) appear more than once ({', '.join(found[:5])}); "
+            "the first of each is kept")
+    for thread, found in unlinked.items():
+        warnings.setdefault(thread, []).append(
+            f"{where}: {thread}: {len(found)} record(s) name a parent that is not an earlier comment of the thread "
+            f"({', '.join(found[:5])}); they are read as top-level and flagged orphan")
+    unlink = pl.Series(bad_parent)
+    fixed = frame.with_columns(
+        *[pl.when(unlink).then(None).otherwise(pl.col(name)).alias(name)
+          for name in ("parent_id", "reply_evidence", "reply_confidence")],
+        pl.when(unlink).then(pl.col("flags").fill_null([]).list.concat(pl.lit(["orphan"])).list.unique(maintain_order=True))
+        .otherwise(pl.col("flags")).alias("flags"),
+    ).filter(pl.Series(keep))
+    return fixed, warnings

@@ -11,7 +11,7 @@ import pytest
 from scraper.errors import FormatError
 from scraper.formats import detect_format, wp_html
 from scraper.sources import Source, read_source
-from scraper.text import html_to_text
+from scraper.html_text import html_to_text, node_text
 from tests.conftest import DATA, SEED
 
 CASES = DATA / "formats" / "wp_html"
@@ -347,7 +347,7 @@ def test_node_text_follows_html_to_text_conventions():
     fragment = ('<p>One &amp; two&nbsp; three</p><p>Line<br>break</p><blockquote><p>quoted</p></blockquote>'
                 '<p>after <a href="x">link</a><script>var x;</script></p>')
     node = LexborHTMLParser(f"<div id='x'>{fragment}</div>").css_first("#x")
-    assert wp_html.node_text(node) == html_to_text(fragment) == (
+    assert node_text(node) == html_to_text(fragment) == (
         "One & two three\n\nLine\nbreak\n\n> quoted\n\nafter link")
 
 
@@ -355,7 +355,7 @@ def test_node_text_treats_source_line_breaks_as_spaces():
     from selectolax.lexbor import LexborHTMLParser
 
     node = LexborHTMLParser("<div id='x'><p>wrapped\nsource line<br />\nnext</p></div>").css_first("#x")
-    assert wp_html.node_text(node) == "wrapped source line\nnext"
+    assert node_text(node) == "wrapped source line\nnext"
 
 
 # --- detection ----------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from scraper.errors import FormatError
 from scraper.formats.tree import RawComment, as_id, first_char, json_keys, link_comments, load_json
 from scraper.records import Thread
 from scraper.sources import Source
-from scraper.text import html_to_text, iso_from_text
+from scraper.html_text import html_to_text
+from scraper.text import iso_from_text
 
 NAME = "discourse"
 DESCRIPTION = "Discourse forum topic JSON (/t/slug/ID.json or /t/ID/posts.json)"

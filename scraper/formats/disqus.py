@@ -24,7 +24,8 @@ from lxml import etree
 
 from scraper.errors import FormatError
 from scraper.formats.tree import RawComment, link_comments
-from scraper.formats.wp_rest import fragment_text, site_root
+from scraper.formats.wp_rest import site_root
+from scraper.html_text import html_to_text
 from scraper.records import Thread
 from scraper.sources import Source
 
@@ -158,7 +159,7 @@ def _add_post(element: Any, number: int, threads: dict[str, _ThreadInfo], warnin
         warnings.append(f"{where} has a createdAt that does not parse ({raw_time!r}); its timestamp is left empty")
     threads[thread_id].posts.append(RawComment(
         id=post_id, parent=parent or None, author=author_name, timestamp=timestamp,
-        text=fragment_text(_child_text(element, "message") or ""),
+        text=html_to_text(_child_text(element, "message") or ""),
         author_url=f"https://disqus.com/by/{username}/" if username and not anonymous else None,
         flags=tuple(flags), where=where))
 
@@ -189,5 +190,5 @@ def _thread(source: Source, info: _ThreadInfo) -> Thread:
     return Thread(thread_id=thread_id, source_format=NAME, source=source.name, title=fields.get("title"),
                   url=link, site=fields.get("forum"), site_url=site_root(link),
                   article_author=fields.get("author"), published=fields.get("created"),
-                  article_text=fragment_text(fields["message"]) if fields.get("message") else None,
+                  article_text=html_to_text(fields["message"]) if fields.get("message") else None,
                   comments=linked.comments, warnings=warnings, extra=extra)

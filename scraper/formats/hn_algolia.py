@@ -21,7 +21,8 @@ from scraper.formats.tree import (RawComment, as_id, epoch_iso, epoch_seconds, f
                                   link_comments, load_json)
 from scraper.records import Thread
 from scraper.sources import Source
-from scraper.text import html_to_text, iso_from_text
+from scraper.html_text import html_to_text
+from scraper.text import iso_from_text
 
 NAME = "hn_algolia"
 DESCRIPTION = "Hacker News item tree or comment search from the Algolia API (hn.algolia.com/api/v1)"

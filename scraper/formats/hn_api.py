@@ -24,7 +24,7 @@ from scraper.errors import FormatError
 from scraper.formats.tree import RawComment, as_id, epoch_iso, first_char, json_keys, link_comments, load_json
 from scraper.records import Thread
 from scraper.sources import Source
-from scraper.text import html_to_text
+from scraper.html_text import html_to_text
 
 NAME = "hn_api"
 DESCRIPTION = "Hacker News Firebase API items: a story and its descendants (JSON array, {id: item} or JSONL)"
@@ -144,6 +144,8 @@ def _read_lines(lines: list[str], where: str, warnings: list[str]) -> list:
             items.append(json.loads(line))
         except json.JSONDecodeError as error:
             warnings.append(f"{where}: item line {number} is not JSON ({error.msg}); skipped")
+        except RecursionError:
+            warnings.append(f"{where}: item line {number} nests JSON too deeply to read; skipped")
     return items
 
 

@@ -26,7 +26,8 @@ from scraper.formats.hn_api import HN_URL, gone_flags, item_url, story_article, 
 from scraper.formats.tree import RawComment, link_comments
 from scraper.records import Thread
 from scraper.sources import Source
-from scraper.text import html_to_text, iso_from_epoch
+from scraper.html_text import html_to_text
+from scraper.text import iso_from_epoch
 
 NAME = "hn_html"
 DESCRIPTION = "Hacker News item page HTML (news.ycombinator.com/item?id=...), as saved from a browser"
@@ -54,8 +55,7 @@ def detect(source: Source) -> float:
 
 def parse(source: Source, options: object = None) -> list[Thread]:
     """One thread: the page's story (or focus comment) and its comment rows."""
-    root = _document(source)
-    warnings: list[str] = []
+    root, warnings = _document(source)
     fat = root.xpath(f"//table[{_has_class('fatitem')}]//tr[{_has_class('athing')}]")
     focus = fat[0] if fat else None
     focus_is_comment = focus is not None and bool(focus.xpath(f".//*[{_has_class('commtext')}]"))
@@ -108,14 +108,23 @@ def parse(source: Source, options: object = None) -> list[Thread]:
     return [thread]
 
 
-def _document(source: Source):
+def _document(source: Source) -> tuple[etree._Element, list[str]]:
+    """The parsed page, and a warning when the parser gave up part way (libxml2 stops at 256 nested
+    tags or a 10 MB text node and drops the rest of the page without failing)."""
+    parser = lxml_html.HTMLParser()
     try:
-        return lxml_html.document_fromstring(source.text)
-    except ValueError:
-        return lxml_html.document_fromstring(source.text.encode("utf-8"))
+        try:
+            root = lxml_html.document_fromstring(source.text, parser=parser)
+        except ValueError:
+            root = lxml_html.document_fromstring(source.text.encode("utf-8"), parser=parser)
     except etree.ParserError as error:
         raise FormatError(f"is not readable HTML ({error})", source.name,
                           "save the page again as HTML") from None
+    limits = [entry for entry in parser.error_log if entry.type_name == "ERR_RESOURCE_LIMIT"]
+    warnings = [f"{source.name}:{limits[0].line}: the HTML nests too deep or holds too much text here for the "
+                "parser, which stops at this point; comments after it are missing (save the page again)"
+                ] if limits else []
+    return root, warnings
 
 
 def _rows(rows: list, base: str | None, where: str, warnings: list[str]) -> list[RawComment]:
@@ -123,7 +132,8 @@ def _rows(rows: list, base: str | None, where: str, warnings: list[str]) -> list
     open_rows: list[tuple[int, str]] = []
     raws = []
     jumps = []
-    for row in rows:
+    unnamed = []
+    for number, row in enumerate(rows, 1):
         depth = _depth(row)
         while open_rows and open_rows[-1][0] >= depth:
             open_rows.pop()
@@ -131,8 +141,15 @@ def _rows(rows: list, base: str | None, where: str, warnings: list[str]) -> list
             jumps.append(row.get("id") or "?")
         parent = open_rows[-1][1] if open_rows else base
         raw = _row(row, parent, where)
+        if not raw.id.strip():
+            # HN ids are digits, so this name is unique, and the row's replies keep their parent.
+            raw = dataclasses.replace(raw, id=f"no-id-{number}", where=f"row {number}")
+            unnamed.append(str(number))
         raws.append(raw)
         open_rows.append((depth, raw.id))
+    if unnamed:
+        warnings.append(f"{where}: {len(unnamed)} comment row(s) have no id (row {', '.join(unnamed[:5])}); "
+                        "they are named no-id-N after their place among the rows")
     if jumps:
         warnings.append(f"{where}: {len(jumps)} comment row(s) are indented more than one level below the row "
                         f"before ({', '.join(jumps[:5])}); each is attached to the nearest shallower comment")

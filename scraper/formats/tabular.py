@@ -20,7 +20,8 @@ from scraper.errors import FormatError
 from scraper.formats.tree import RawComment, as_id, link_comments, unescape_entities
 from scraper.records import Thread
 from scraper.sources import Source
-from scraper.text import html_to_text, iso_from_epoch, iso_from_text, slugify, tidy_paragraphs
+from scraper.html_text import html_to_text
+from scraper.text import iso_from_epoch, iso_from_text, slugify, tidy_paragraphs
 
 ROLES = ("id", "parent", "author", "time", "text", "thread")
 
@@ -92,7 +93,7 @@ def resolve_columns(names: list[str], options: Any, where: str, paths: bool = Fa
     Raises FormatError naming the columns found and the flag to use when an option names a column the
     file lacks or no text column can be found.
     """
-    found = ", ".join(names) if names else "(none)"
+    found = show_columns(names)
     chosen: dict[str, str | None] = {}
     taken: set[str] = set()
     for role in ROLES:
@@ -118,6 +119,19 @@ def resolve_columns(names: list[str], options: Any, where: str, paths: bool = Fa
                           f"(and the others with {', '.join(_FLAG[r] for r in ROLES if r != 'text')})")
     rest = [n for n in names if n not in taken]
     return Columns(**chosen, title=_first_named(rest, _THREAD_TITLE), url=_first_named(rest, _THREAD_URL))
+
+
+def show_columns(names: list[str], limit: int = 12, width: int = 32) -> str:
+    """The column names for an error message: one line, each name cut to ``width`` characters, at most
+    ``limit`` names (a file whose "header" is really a comment or a page must not flood the message)."""
+    if not names:
+        return "(none)"
+    shown = []
+    for name in names[:limit]:
+        flat = " ".join(name.split())
+        shown.append(flat if len(flat) <= width else flat[: width - 3] + "...")
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(shown) + more
 
 
 def _first_named(names: list[str], wanted: tuple[str, ...]) -> str | None:

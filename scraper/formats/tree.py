@@ -9,6 +9,7 @@ is remembered in ``Thread.extra["orphans"]``. ``link_comments`` applies them onc
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -64,7 +65,7 @@ def link_comments(raws: Iterable[RawComment], *, thread_id: str, source_format: 
     are flagged ``no_author`` and timestamps more than a day ahead of ``now`` ``future_timestamp``.
     """
     now = now or datetime.now(timezone.utc)
-    raws = list(raws)
+    raws, unnamed = _name_unnamed(list(raws))
     all_ids = {raw.id for raw in raws}
     seen: set[str] = set()
     duplicates: list[str] = []
@@ -76,7 +77,7 @@ def link_comments(raws: Iterable[RawComment], *, thread_id: str, source_format: 
             duplicates.append(raw.id)
             continue
         flags = list(raw.flags)
-        parent = raw.parent or None
+        parent = raw.parent if raw.parent and raw.parent.strip() else None
         if parent is not None and parent not in seen:
             if parent in all_ids and parent != raw.id:
                 forward.append(raw.id)
@@ -87,7 +88,7 @@ def link_comments(raws: Iterable[RawComment], *, thread_id: str, source_format: 
             flags.append("orphan")
         if not raw.author:
             flags.append("no_author")
-        if _in_future(raw.timestamp, now):
+        if in_future(raw.timestamp, now):
             flags.append("future_timestamp")
         seen.add(raw.id)
         linked.comments.append(Comment(
@@ -104,6 +105,9 @@ def link_comments(raws: Iterable[RawComment], *, thread_id: str, source_format: 
             author_url=raw.author_url,
             flags=tuple(dict.fromkeys(flags)),
         ))
+    if unnamed:
+        linked.warnings.append(f"{where}: {len(unnamed)} comment(s) have no id ({_show(unnamed)}); they are "
+                               "named no-id-N after their place in the document")
     if duplicates:
         linked.warnings.append(f"{where}: {len(duplicates)} comment id(s) appear more than once "
                                f"({_show(duplicates)}); the first of each is kept")
@@ -116,12 +120,33 @@ def link_comments(raws: Iterable[RawComment], *, thread_id: str, source_format: 
     return linked
 
 
+def _name_unnamed(raws: list[RawComment]) -> tuple[list[RawComment], list[str]]:
+    """Give a comment with a blank id the id ``no-id-N`` (N its place in the document, made unique),
+    since every record needs one; returns the comments and the places of those renamed."""
+    if all(raw.id.strip() for raw in raws):
+        return raws, []
+    taken = {raw.id for raw in raws}
+    named, places = [], []
+    for number, raw in enumerate(raws, 1):
+        if not raw.id.strip():
+            new_id = f"no-id-{number}"
+            while new_id in taken:
+                new_id += "-"
+            taken.add(new_id)
+            places.append(f"comment {number}")
+            raw = dataclasses.replace(raw, id=new_id)
+        named.append(raw)
+    return named, places
+
+
 def _show(ids: list[str]) -> str:
     shown = ", ".join(ids[:_SHOWN_IDS])
     return shown + (", ..." if len(ids) > _SHOWN_IDS else "")
 
 
-def _in_future(timestamp: str | None, now: datetime) -> bool:
+def in_future(timestamp: str | None, now: datetime) -> bool:
+    """True when an ISO ``timestamp`` lies more than a day after ``now`` (a zone-less time is read as
+    UTC; the day of slack covers every zone)."""
     if not timestamp:
         return False
     try:

@@ -59,7 +59,7 @@ def parse(source: Source, options: Any = None) -> list[Thread]:
     header = _header(reader, source.name)
     columns = resolve_columns(header, options, source.name)
     warnings: list[str] = []
-    threads = rows_to_threads(_rows(reader, header, source.name, warnings), columns, source, NAME)
+    threads = rows_to_threads(_rows(reader, header, source.name, warnings, text, dialect), columns, source, NAME)
     threads[0].warnings[:0] = warnings
     return threads
 
@@ -111,10 +111,13 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _rows(reader, header: list[str], where: str, warnings: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
-    """``(place, row)`` for each non-blank record; long rows warned about, short rows padded."""
+def _rows(reader, header: list[str], where: str, warnings: list[str], text: str,
+          dialect) -> Iterator[tuple[str, dict[str, str]]]:
+    """``(place, row)`` for each non-blank record; long rows warned about, short rows padded, and a
+    quoted cell that never closes (it swallows the rest of the file) warned about."""
     long_rows = []
     line = reader.line_num + 1
+    last: tuple[int, list[str]] | None = None
     while True:
         try:
             cells = next(reader)
@@ -123,13 +126,28 @@ def _rows(reader, header: list[str], where: str, warnings: list[str]) -> Iterato
         except csv.Error as error:
             warnings.append(f"{where}:{line}: CSV stops being readable here ({error}); the rows after it are skipped")
             break
-        place = f"line {line}"
+        start, place = line, f"line {line}"
         line = reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
             long_rows.append(place)
+        last = (start, cells)
         yield place, dict(zip(header, cells + [""] * (len(header) - len(cells))))
+    if last is not None and any("\n" in cell for cell in last[1]) and _runs_off_the_end(text, last[0], dialect):
+        warnings.append(f"{where}:{last[0]}: a quoted cell opens on this row and never closes, so the rest of "
+                        "the file was read into it; the file may be cut off or a closing quote is missing")
     if long_rows:
         warnings.append(f"{where}: {len(long_rows)} row(s) have more cells than the header "
                         f"({', '.join(long_rows[:5])}); the extra cells are ignored (a quote may be missing)")
+
+
+def _runs_off_the_end(text: str, first_line: int, dialect) -> bool:
+    """True when the record starting at ``first_line`` (1-based) ends the file inside a quoted cell."""
+    tail = "\n".join(text.split("\n")[first_line - 1:])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), dialect, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False

@@ -39,7 +39,7 @@ def detect(source: Source) -> float:
     for line in lines[:_SNIFF_LINES]:
         try:
             value = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         if isinstance(value, dict):
             objects.append(value)
@@ -97,6 +97,9 @@ def _rows(source: Source, warnings: list[str]) -> Iterator[tuple[str, dict]]:
             raise FormatError(f"is a JSON array that does not parse ({error.msg})",
                               f"{source.name}:{error.lineno}:{error.colno}",
                               "give one JSON object per line, or a complete JSON array") from None
+        except RecursionError:
+            raise FormatError("nests JSON too deeply to read", source.name,
+                              "give one JSON object per line, or a complete JSON array") from None
         for index, item in enumerate(document):
             if isinstance(item, dict):
                 yield f"item {index}", item
@@ -109,7 +112,7 @@ def _rows(source: Source, warnings: list[str]) -> Iterator[tuple[str, dict]]:
             continue
         try:
             value = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             bad.append(str(number))
             continue
         if isinstance(value, dict):

@@ -38,6 +38,7 @@ from scraper.formats.tree import RawComment, link_comments
 from scraper.formats.wp_rest import post_url, site_root
 from scraper.records import Thread
 from scraper.sources import Source
+from scraper.html_text import node_text
 from scraper.text import iso_from_text, slugify
 
 NAME = "wp_html"
@@ -88,17 +89,9 @@ _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctyp
                          r"title|link|div|article|ol|ul)\b", re.I | re.S)
 _RAW_COMMENT_ID = re.compile(r"""<(?:li|div|article|section)\b[^>]*?\bid\s*=\s*["']?(?:li-)?comment-(\d+)\b""", re.I)
 
-_BLOCK_TAGS = frozenset({"p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-                         "table", "tr", "section", "article", "header", "footer", "figure", "hr", "dl", "dt",
-                         "dd", "main", "aside", "nav", "figcaption", "address", "details", "summary"})
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "button",
-                        "select", "textarea", "input", "form"})
 _RAWTEXT_TAGS = ["textarea", "title", "iframe", "noscript", "xmp", "noembed", "noframes", "plaintext"]
 _RAWTEXT_SELECTOR = ", ".join(_RAWTEXT_TAGS)
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
-_LINE_SPACE = re.compile(r"[ \t\u00a0]+")
-_LINE_EDGE = re.compile(r" *\n *")
-_BLANK_RUN = re.compile(r"\n{3,}")
 _NEST_CHUNK = 1 << 16
 _NEST_ALLOWANCE = 400
 _NEST_LIMIT = 4000
@@ -559,91 +552,6 @@ def _thread(source: Source, meta: dict[str, Any], page: _Page) -> Thread:
 def _nested_class(classes: frozenset[str]) -> bool:
     """True when WordPress's ``depth-N`` class says the comment is a reply (N > 1)."""
     return any(c.startswith("depth-") and c != "depth-1" for c in classes)
-
-
-def node_text(node: LexborNode, skip_classes: frozenset[str] = frozenset()) -> str:
-    """Plain text of a parsed element with the conventions of ``scraper.text.html_to_text``: paragraphs
-    separated by a blank line, ``<br>`` a line break, blockquote lines prefixed ``> ``, scripts dropped.
-    Source line breaks are spaces, as a browser shows them. Walks the lexbor tree directly: re-parsing
-    each comment's HTML would cost more than reading the whole page."""
-    pieces: list[str] = []
-    _walk(node, pieces, False, skip_classes)
-    raw = "".join(pieces)
-    if "  " in raw or "\t" in raw or "\xa0" in raw:
-        raw = _LINE_SPACE.sub(" ", raw)
-    if "\x01" not in raw:
-        if " \n" in raw or "\n " in raw:
-            raw = _LINE_EDGE.sub("\n", raw)
-        if "\n\n\n" in raw:
-            raw = _BLANK_RUN.sub("\n\n", raw)
-        return raw.strip("\n ")
-    lines: list[str] = []
-    depth = 0
-    for line in raw.split("\n"):
-        opened, closed = line.count("\x01"), line.count("\x02")
-        depth += opened
-        line = line.replace("\x01", "").replace("\x02", "").strip()
-        if line:
-            lines.append("> " * depth + line if depth else line)
-        elif lines and lines[-1]:
-            lines.append("")
-        depth = max(0, depth - closed)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
-
-
-def _walk(node: LexborNode, pieces: list[str], pre: bool, skip: frozenset[str]) -> None:
-    """Append the text of ``node``'s children to ``pieces``, with ``\n\n`` around blocks and ``\x01``/``\x02``
-    around blockquotes. Iterative, with its own stack: markup nested thousands deep must not overflow."""
-    stack: list[tuple[Any, bool, str]] = [(node.iter(include_text=True), pre, "")]
-    while stack:
-        children, pre, closing = stack[-1]
-        for child in children:
-            tag = child.tag
-            if tag == "-text":
-                value = child.text_content or ""
-                if pre:
-                    pieces.append(value)
-                elif not value.isspace():
-                    pieces.append(value.replace("\n", " "))
-                elif pieces and pieces[-1][-1:] not in ("\n", " "):
-                    pieces.append(" ")
-            elif tag in _SKIP_TAGS or tag.startswith("-"):
-                continue
-            elif tag == "br":
-                pieces.append("\n")
-            elif skip and (classes := child.attrs.get("class")) and not skip.isdisjoint(classes.split()):
-                continue
-            elif tag in _BLOCK_TAGS:
-                _block_break(pieces)
-                only = child.first_child
-                if not pre and tag not in ("pre", "blockquote") and only is not None and only.next is None \
-                        and only.tag == "-text":
-                    pieces.append((only.text_content or "").replace("\n", " "))  # a paragraph of plain text
-                    _block_break(pieces)
-                    continue
-                if tag == "blockquote":
-                    pieces.append("\x01")
-                stack.append((child.iter(include_text=True), pre or tag == "pre", tag))
-                break
-            else:
-                stack.append((child.iter(include_text=True), pre, "inline"))
-                break
-        else:
-            stack.pop()
-            if closing == "blockquote":
-                pieces.append("\x02")
-            if closing and closing != "inline":
-                _block_break(pieces)
-
-
-def _block_break(pieces: list[str]) -> None:
-    """A paragraph break, once, without the space a whitespace-only text node left before it."""
-    if pieces and pieces[-1] == " ":
-        pieces.pop()
-    if pieces and pieces[-1] != "\n\n":
-        pieces.append("\n\n")
 
 
 def merge_pages(threads: list[Thread]) -> list[Thread]:

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
+from scraper.formats.tree import in_future
 from scraper.records import Comment, Thread
 from scraper.sources import Source
 from scraper.text import iso_from_text, slugify, tidy_paragraphs
@@ -63,8 +64,12 @@ def detect(source: Source) -> float:
         return 0.0
     if _HEADER.search(head):
         return 0.9
-    lines = head.split("\n", 3)
-    if lines and _SITE_LINE.match(lines[0].strip()) and re.search(r"^Article printed from ", head, re.M | re.I):
+    lines = head.lstrip().split("\n", 3)
+    if lines and _SITE_LINE.match(lines[0].strip()) and (
+            re.search(r"^Article printed from ", head, re.M | re.I)
+            or any(_BYLINE.match(line.strip()) for line in head.split("\n", 12)[:12])):
+        # A long article pushes the first comment header and the footer out of the head: the site
+        # line and the "Posted By ... On DATE" byline are enough.
         return 0.6
     return 0.0
 
@@ -93,6 +98,7 @@ def parse(source: Source, options: object = None) -> list[Thread]:
     title = meta.get("title")
     thread_id = slugify(title) if title else slugify(meta.get("site") or "wp-print-thread")
     comments: list[Comment] = []
+    now = datetime.now(timezone.utc)
     for index, header in enumerate(headers):
         end = headers[index + 1].line if index + 1 < len(headers) else footer_line
         text = tidy_paragraphs("\n".join(lines[header.line + 1:end]))
@@ -101,6 +107,8 @@ def parse(source: Source, options: object = None) -> list[Thread]:
             flags = ("bad_timestamp",)
             warnings.append(f"{source.name}:{header.line + 1}: comment #{header.number} has a date "
                             f"that does not parse ({header.raw_time!r}); its timestamp is left empty")
+        elif in_future(header.timestamp, now):
+            flags = ("future_timestamp",)
         author = header.author.strip()
         comments.append(Comment(
             thread_id=thread_id,

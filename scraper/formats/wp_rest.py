@@ -12,13 +12,12 @@ flag ``orphan`` and no parent (``scraper.formats.tree.link_comments``); several 
 merge with ``merge_pages``, which links such replies again. ``status`` spam is
 flagged ``spam``, trash ``deleted``; pingbacks and trackbacks are counted in ``extra["pingbacks"]``.
 
-Shared with the other WordPress and export readers: ``fragment_text`` (HTML fragment to plain text),
+Shared with the other WordPress and export readers:
 ``post_url`` and ``site_root``.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from datetime import datetime
@@ -29,7 +28,7 @@ from scraper.errors import FormatError
 from scraper.formats.tree import RawComment, link_comments
 from scraper.records import Thread
 from scraper.sources import Source
-from scraper.text import html_to_text, tidy_paragraphs
+from scraper.html_text import html_to_text
 
 NAME = "wp_rest"
 DESCRIPTION = "WordPress REST API comments JSON (/wp-json/wp/v2/comments)"
@@ -37,8 +36,6 @@ DESCRIPTION = "WordPress REST API comments JSON (/wp-json/wp/v2/comments)"
 _REST_KEYS = ('"author_name"', '"content"', '"rendered"', '"post"')
 _SKIPPED_TYPES = ("pingback", "trackback")
 _STATUS_FLAGS = {"spam": "spam", "trash": "deleted"}
-_NEWLINE_RUN = re.compile(r"[ \t]*\n\s*")
-_TAG = re.compile(r"<[^>]*>")
 
 
 def detect(source: Source) -> float:
@@ -139,7 +136,7 @@ def _thread(source: Source, post: str, items: list[dict[str, Any]], pings: int) 
                             f"({item.get('date_gmt') or item.get('date')!r}); its timestamp is left empty")
         raws.append(RawComment(
             id=comment_id, parent=_parent(item), author=str(item.get("author_name") or "").strip(),
-            timestamp=when[index], text=fragment_text(_rendered(item.get("content"))),
+            timestamp=when[index], text=html_to_text(_rendered(item.get("content"))),
             author_url=str(item.get("author_url") or "").strip() or None, flags=tuple(flags), where=comment_id))
     linked = link_comments(raws, thread_id=thread_id, source_format=NAME, where=f"{source.name}: {thread_id}")
     link = next((str(item["link"]) for item in items if item.get("link")), None)
@@ -209,16 +206,3 @@ def site_root(url: str | None) -> str | None:
         return None
     return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
 
-
-def fragment_text(fragment: str) -> str:
-    """Plain text of an HTML fragment via ``scraper.text.html_to_text``.
-
-    Line breaks in HTML source are spaces (WordPress writes ``<br />`` then a newline), so they are
-    folded first unless the fragment has preformatted text.
-    """
-    if "<" in fragment and "<pre" not in fragment.lower():
-        fragment = _NEWLINE_RUN.sub(" ", fragment)
-    try:
-        return html_to_text(fragment)
-    except RecursionError:  # markup nested deeper than a tree walk can follow: keep the words
-        return tidy_paragraphs(html.unescape(_TAG.sub(" ", fragment)))
