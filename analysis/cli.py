@@ -46,11 +46,12 @@ def _input_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_options(args: argparse.Namespace, inputs: list[str], output: str | None) -> dict:
+    from analysis.pipeline import is_url
     from scraper.formats import ParseOptions
 
     options = ParseOptions(**{f"{f}_col": getattr(args, f"{f}_col") for f in _COLUMNS})
     fetch_options = None
-    if any(spec.startswith(("http://", "https://")) for spec in inputs):
+    if any(is_url(spec) for spec in inputs):
         from scraper.fetch import FetchOptions
 
         default_cache = f"{output}.fetch-cache" if output and output != "-" else "commentscope.fetch-cache"
@@ -60,15 +61,13 @@ def _read_options(args: argparse.Namespace, inputs: list[str], output: str | Non
 
 
 def _report(threads: list) -> None:
-    """Warnings and the per-cue reply-link counts of threads parsed in this run, on stderr (threads read
-    back from a records file have no comments attached and were reported when they were scraped)."""
+    """Every thread's warnings, and the per-cue reply-link counts of threads parsed in this run (threads
+    read back from a records file carry no comments; their links were reported when they were scraped)."""
     for thread in threads:
-        if not thread.comments:
-            continue
         for warning in thread.warnings:
             _warn(warning)
         links = thread.extra.get("reply_links")
-        if links is not None:
+        if links is not None and thread.comments:
             summary = ", ".join(f"{cue} {count}" for cue, count in links.items() if count) or "none"
             print(f"{thread.thread_id}: {len(thread.comments)} comments; inferred reply links: {summary}",
                   file=sys.stderr)

@@ -83,11 +83,12 @@ def thread_meta(thread: Thread | Mapping[str, Any]) -> dict[str, Any]:
 
 def safe_name(thread_id: str) -> str:
     """A file name for a thread id that can never leave its folder: only ``A-Za-z0-9._-``, no leading
-    dot, at most 100 characters; when anything had to change, a short hash of the id keeps it unique."""
+    dot, at most 100 characters; when anything had to change, or the id has capitals (which clash on
+    case-insensitive disks), a short hash of the id keeps it unique."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", thread_id).lstrip(".-")[:100].rstrip(".-")
     if cleaned.lower().split(".")[0] in _RESERVED:
         cleaned = f"thread-{cleaned}"
-    if cleaned != thread_id or not cleaned:
+    if cleaned != thread_id or not cleaned or cleaned != cleaned.lower():  # case-insensitive disks too
         digest = hashlib.sha1(thread_id.encode("utf-8")).hexdigest()[:8]
         cleaned = f"{cleaned or 'thread'}-{digest}"
     return cleaned

@@ -21,6 +21,11 @@ from scraper.records import COMMENT_SCHEMA, Thread, comments_frame
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
+
+def is_url(spec: str) -> bool:
+    """True for ``scheme://...`` (any case); the fetcher itself refuses schemes other than http(s)."""
+    return bool(_URL.match(spec))
+
 #: Columns of the analysed record, in the order they are written.
 ANALYSED_COLUMNS = (
     *COMMENT_SCHEMA,
@@ -42,7 +47,7 @@ def read_threads(specs: Iterable[str], format_name: str | None = None, options: 
     fetcher = None
     try:
         for spec in specs:
-            if _URL.match(spec):
+            if is_url(spec):
                 if fetcher is None:
                     from scraper.fetch import Fetcher
 
@@ -113,7 +118,7 @@ def load(inputs: Iterable[str | Path] | pl.DataFrame, format_name: str | None = 
             raw.clear()
 
     for spec in map(str, inputs):
-        if not _URL.match(spec) and spec != "-" and format_name is None and looks_like_records(spec):
+        if not is_url(spec) and spec != "-" and format_name is None and looks_like_records(spec):
             flush_raw()
             frame, meta = read_records(spec)
             frames.append(frame)

@@ -78,6 +78,12 @@ _CLOSING_QUOTES = set("\"”’'»“›")
 _SINGLE = set("'‘’")
 
 
+#: The cues read at most this much of a comment and of the article: enough for any real comment or
+#: article, and it keeps a pathological 50 MB "comment" from costing minutes of tokenising.
+COMMENT_CHARS = 100_000
+ARTICLE_CHARS = 200_000
+
+
 class ThreadState:
     """One thread prepared for the cues (implements ``analysis.reply_cues.ThreadView``)."""
 
@@ -89,9 +95,9 @@ class ThreadState:
                           for k, comment in enumerate(comments)]
         self.by_id = {comment_id: i for i, comment_id in reversed(list(enumerate(self.ids)))}
         self.by_position = {str(position): i for i, position in reversed(list(enumerate(self.positions)))}
-        self.tokens: list[list[Token]] = [tokenize(text) for text in self.texts]
+        self.tokens: list[list[Token]] = [tokenize(text[:COMMENT_CHARS]) for text in self.texts]
         self.author_keys = [author_key(comment.author or "") for comment in comments]
-        article = article_text or ""
+        article = (article_text or "")[:ARTICLE_CHARS]
         article_tokens = tokenize(article)
         proper = {word for word, start, _ in article_tokens if article[start].isupper()}
         lower = {word for text, tokens in zip(self.texts, self.tokens) for word, start, _ in tokens
