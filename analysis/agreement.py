@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -68,8 +69,8 @@ def judge_reply(text: str, parent_text: str | None, parent_author: str | None = 
         _quote_cues(own, evidence)
     if not parent_is_question:
         _claim_cues(own.own, parent_own, evidence)
-    _question_cues(own.own, parent_own, cues.name_tokens(parent_author), parent_is_question, evidence)
-    _addressee_cues(own.own, cues.name_tokens(parent_author), evidence)
+    _question_cues(own.own, parent_own, cues.name_token_set(parent_author), parent_is_question, evidence)
+    _addressee_cues(own.own, cues.name_token_set(parent_author), evidence)
     _scare_quote_cues(own.own, parent_own, evidence)
     return _decide(evidence)
 
@@ -101,13 +102,13 @@ def _opening_cues(opening: str, parent_is_question: bool, evidence: _Evidence) -
 
 
 def _phrase_cues(own: str, evidence: _Evidence) -> None:
-    if match := cues.DISAGREE_PHRASES.search(own):
+    if match := cues.search(cues.DISAGREE_PHRASES, own):
         evidence.add("disagree", 0.5, f"phrase '{match.group(0)}'")
-    if match := cues.CHALLENGE_PHRASES.search(own):
+    if match := cues.search(cues.CHALLENGE_PHRASES, own):
         evidence.add("disagree", 0.6, f"challenge '{match.group(0)}'")
-    if match := cues.SARCASM_ANYWHERE.search(own):
+    if match := cues.search(cues.SARCASM_ANYWHERE, own):
         evidence.add("disagree", 0.5, f"sarcasm '{match.group(0)}'")
-    if match := cues.AGREE_PHRASES.search(own):
+    if match := cues.search(cues.AGREE_PHRASES, own):
         evidence.add("agree", 0.5, f"phrase '{match.group(0)}'")
 
 
@@ -115,30 +116,32 @@ def _quote_cues(own: cues.OwnText, evidence: _Evidence) -> None:
     """People quote a comment mostly to rebut it: a denial right after the quote makes it clear."""
     if evidence.scores["agree"] >= 0.5:
         return
-    first = cues.sentences(own.own)[:2]
-    rebuts = any(cues.is_negated(s) or set(cues.words(s)) & cues.CONTRASTS for s in first)
+    first = cues.sentence_tuple(own.own)[:2]
+    rebuts = any(cues.is_negated(s) or set(cues.word_tuple(s)) & cues.CONTRASTS for s in first)
     evidence.add("disagree", 0.6 if rebuts else 0.25, "quotes the parent then denies it" if rebuts else "quotes the parent")
 
 
 def _claim_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
     """A sentence sharing content words with a parent sentence but negated the other way contradicts it;
     negated alike, the opposite sentiment contradicts it and the same sentiment echoes it."""
-    parent = [(s, cues.content_stems(s)) for s in cues.sentences(parent_text) if not s.rstrip().endswith("?")]
-    parent = [(s, stems) for s, stems in parent if stems]
+    parent, index = _parent_claims(parent_text)
     best_negation = best_opposite = best_echo = 0.0
-    for sentence in cues.sentences(own):
+    for sentence in cues.sentence_tuple(own):
         if sentence.rstrip().endswith("?"):
             continue
-        stems = cues.content_stems(sentence)
+        stems = cues.stem_set(sentence)
         if not stems:
             continue
-        for parent_sentence, parent_stems in parent:
+        # Only the parent sentences sharing a stem can count (the bests are maxima: order is free).
+        # A strength that cannot raise a best needs no sentiment (VADER) read.
+        for number in sorted({n for stem in stems for n in index.get(stem, ())}):
+            parent_sentence, parent_stems = parent[number]
             shared = stems & parent_stems
-            if not shared:
-                continue
             strength = min(1.0, (len(shared) + 1) / 3)
             if cues.is_negated(sentence) != cues.is_negated(parent_sentence):
                 best_negation = max(best_negation, strength)
+                continue
+            if strength <= best_opposite and strength <= best_echo:
                 continue
             mine, theirs = cues.polarity(sentence), cues.polarity(parent_sentence)
             if abs(mine) >= 0.3 and abs(theirs) >= 0.3:
@@ -151,14 +154,27 @@ def _claim_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
     evidence.add("agree", 0.25 * best_echo, "same sentiment on the same point")
 
 
+@lru_cache(maxsize=cues.CACHE_SIZE)
+def _parent_claims(parent_text: str) -> tuple[list[tuple[str, frozenset[str]]], dict[str, list[int]]]:
+    """The parent's statements (sentences not ending in "?", with content stems) and a stem -> their
+    numbers index, so a long reply to a long parent is not compared sentence by sentence with it all."""
+    parent = [(s, cues.stem_set(s)) for s in cues.sentence_tuple(parent_text) if not s.rstrip().endswith("?")]
+    parent = [(s, stems) for s, stems in parent if stems]
+    index: dict[str, list[int]] = {}
+    for number, (_, stems) in enumerate(parent):
+        for stem in stems:
+            index.setdefault(stem, []).append(number)
+    return parent, index
+
+
 def _question_cues(own: str, parent_text: str, names: set[str], parent_is_question: bool,
                    evidence: _Evidence) -> None:
-    parent_stems = cues.content_stems(parent_text) | {cues.stem(n) for n in names if " " not in n}
-    for sentence in cues.sentences(own):
+    parent_stems = cues.stem_set(parent_text) | {cues.stem(n) for n in names if " " not in n}
+    for sentence in cues.sentence_tuple(own):
         if not sentence.rstrip().endswith("?"):
             continue
-        tokens = cues.words(sentence)
-        stems = cues.content_stems(sentence)
+        tokens = cues.word_tuple(sentence)
+        stems = cues.stem_set(sentence)
         if tokens and len(tokens) <= 6 and stems and stems <= parent_stems:
             evidence.add("disagree", 0.6, "throws the parent's words back as a question")
             return
@@ -168,25 +184,26 @@ def _question_cues(own: str, parent_text: str, names: set[str], parent_is_questi
 
 
 def _addressee_cues(own: str, names: set[str], evidence: _Evidence) -> None:
-    for sentence in cues.sentences(own):
-        tokens = cues.words(sentence)
+    for sentence in cues.sentence_tuple(own):
+        tokens = cues.word_tuple(sentence)
         if (set(tokens) & cues.SECOND_PERSON or cues.mentions(tokens, names)) and cues.polarity(sentence) <= -0.3:
             evidence.add("disagree", 0.35, "negative words aimed at the addressee")
             return
 
 
 def _scare_quote_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
-    parent_norm = " ".join(cues.words(parent_text))
+    parent_norm = " ".join(cues.word_tuple(parent_text))
     for phrase in cues.scare_quotes(own):
-        squashed = " ".join(cues.words(phrase))
+        squashed = " ".join(cues.word_tuple(phrase))
         if squashed and f" {squashed} " in f" {parent_norm} ":
             evidence.add("disagree", 0.4, "the parent's words in scare quotes")
             return
 
 
+@lru_cache(maxsize=cues.CACHE_SIZE)
 def _is_question(text: str) -> bool:
     """A comment that mostly asks (half its sentences or more are questions): replies answer it."""
-    parts = cues.sentences(cues.own_text(text).own)
+    parts = cues.sentence_tuple(cues.own_text(text).own)
     if not parts:
         return False
     asked = sum(1 for s in parts if s.rstrip().endswith("?"))
@@ -205,6 +222,13 @@ def _decide(evidence: _Evidence) -> Verdict:
     return Verdict("neutral", round(max(0.3, 0.7 - 0.6 * best), 3), tuple(evidence.cues))
 
 
+def clear_caches() -> None:
+    """Forget the remembered texts of this stage and of ``analysis.cues`` (see ``cues.clear_caches``)."""
+    cues.clear_caches()
+    _is_question.cache_clear()
+    _parent_claims.cache_clear()
+
+
 def require_columns(frame: pl.DataFrame, columns: tuple[str, ...], stage: str) -> None:
     """Raise InputError naming the missing columns a stage needs."""
     missing = [c for c in columns if c not in frame.columns]
@@ -218,18 +242,22 @@ def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
     ``agreement_confidence`` (0..1). Reads thread_id, id, text, parent_id, and author and quotes when present.
     """
     require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_agreement")
-    rows = frame.select([c for c in ("thread_id", "id", "text", "parent_id", "author", "quotes")
-                         if c in frame.columns]).to_dicts()
-    by_id = {(r["thread_id"], r["id"]): r for r in rows}
+    # Column lists, not a dict per row: a batch of 100,000 comments would hold 100,000 dicts.
+    height = frame.height
+    threads, ids, texts, parents = (frame.get_column(c).to_list() for c in ("thread_id", "id", "text", "parent_id"))
+    authors = frame.get_column("author").to_list() if "author" in frame.columns else [None] * height
+    quotes = frame.get_column("quotes").to_list() if "quotes" in frame.columns else [None] * height
+    by_id = {key: k for k, key in enumerate(zip(threads, ids))}
     labels: list[str | None] = []
     confidences: list[float | None] = []
-    for row in rows:
-        if row["parent_id"] is None:
+    for k in range(height):
+        if parents[k] is None:
             labels.append(None)
             confidences.append(None)
             continue
-        parent = by_id.get((row["thread_id"], row["parent_id"]), {})
-        verdict = judge_reply(row["text"] or "", parent.get("text"), parent.get("author"), row.get("quotes"))
+        p = by_id.get((threads[k], parents[k]))
+        verdict = judge_reply(texts[k] or "", texts[p] if p is not None else None,
+                              authors[p] if p is not None else None, quotes[k])
         labels.append(verdict.label)
         confidences.append(verdict.confidence)
     return frame.with_columns(

@@ -116,6 +116,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from analysis.pipeline import analyze
     from scraper.writers import atomic_open
 
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler needs --engine dask", "analyze", "add --engine dask or drop --scheduler")
+    if args.engine == "local" and not args.labels and not args.convokit:
+        from analysis.stream import analyze_files
+
+        summary = analyze_files(args.inputs, args.output or "-", workers=args.workers,
+                                progress=sys.stderr.isatty(),
+                                read_options=_read_options(args, args.inputs, args.output))
+        _report(summary["parsed"])
+        return 0
     frame, threads = _load(args, args.inputs, args.output)
     labels = _read_labels(args.labels) if args.labels else None
     if args.engine == "dask":

@@ -11,10 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from nltk.stem import PorterStemmer
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis import fast_vader
+
+#: Texts (comments, sentences, words) whose derived forms each cache remembers. The stages read one
+#: comment several times (its own words for stance and for agreement, the parent's for every reply),
+#: so the caches turn repeated work into look-ups; bounded, so a stream of millions stays flat.
+CACHE_SIZE = 65_536
 
 
 def _alternatives(phrases: Iterable[str]) -> str:
@@ -29,7 +35,35 @@ def _opener(phrases: Iterable[str]) -> re.Pattern[str]:
 
 
 def _anywhere(phrases: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9])(?:{_alternatives(phrases)})(?![a-z0-9])")
+    phrases = list(phrases)
+    pattern = re.compile(rf"(?<![a-z0-9])(?:{_alternatives(phrases)})(?![a-z0-9])")
+    _NEEDS[pattern] = _needs_phrases(phrases)
+    return pattern
+
+
+_ALNUM = re.compile(r"[a-z0-9]+")
+#: pattern -> a test on the alphanumeric runs of a normalised text that every match of it passes
+#: (``may_match``): most comments hold none of a phrase list's words and skip the regex search.
+_NEEDS: dict[re.Pattern[str], Callable[[frozenset[str]], bool]] = {}
+
+
+def _needs_phrases(phrases: Iterable[str]) -> Callable[[frozenset[str]], bool]:
+    """Some phrase has all its ``[a-z0-9]`` runs among the text's runs. Inside a phrase a run ends at a
+    literal non-alphanumeric character or a space (``\\s+``), at its ends the look-arounds forbid a
+    letter or digit: so each run of a matching phrase is a whole run of the text. A phrase without
+    letters or digits could match anywhere."""
+    by_key: dict[str, list[frozenset[str]]] = {}
+    for phrase in phrases:
+        found = _ALNUM.findall(phrase)
+        if not found:
+            return lambda present: True
+        by_key.setdefault(max(found, key=len), []).append(frozenset(found))
+    keys = frozenset(by_key)
+
+    def needs(present: frozenset[str]) -> bool:
+        return any(group <= present for key in keys & present for group in by_key[key])
+
+    return needs
 
 
 # --- reply openers (the first words of the commenter's own text, address and quotes removed) -------
@@ -138,6 +172,8 @@ PIECE_NOUNS = ("article", "piece", "op-ed", "oped", "op ed", "editorial", "colum
 #: "this article", "the author", "your review": a determiner binds the noun to the piece at hand.
 PIECE_REF = re.compile(rf"(?<![a-z0-9])(?:this|the|that|your|ur|today's)\s+(?:{_alternatives(PIECE_NOUNS)})(?![a-z0-9])")
 
+_NEEDS[PIECE_REF] = _needs_phrases(PIECE_NOUNS)  # the noun ends in a look-ahead, after a space
+
 PIECE_PRAISE = _anywhere([
     "great article", "great piece", "great review", "great post", "great read", "great analysis",
     "great write-up", "great writeup", "great job", "great work", "excellent article", "excellent piece",
@@ -220,6 +256,13 @@ POSITION_AGAINST = re.compile(
     r"(?:against\s+(?:it|this|that|the)|opposed)|i\s+(?:strongly\s+|firmly\s+)?oppose"
     r"|count\s+me\s+out|i\s+(?:don't|do\s+not|can't|cannot)\s+(?:support|back|endorse)\s+(?:this|it|that|the))"
     r"(?![a-z0-9])")
+# Runs every match needs (see _needs_phrases): "i" and a verb of position, or "count me in/out", "sign me up".
+_NEEDS[POSITION_FAVOR] = lambda present: bool(
+    "i" in present and present & {"favor", "favour", "for", "board", "fine", "behind", "support", "back", "endorse"}
+    or {"count", "me", "in"} <= present or {"sign", "me", "up"} <= present)
+_NEEDS[POSITION_AGAINST] = lambda present: bool(
+    "i" in present and present & {"against", "opposed", "oppose", "support", "back", "endorse"}
+    or {"count", "me", "out"} <= present)
 #: "both sides are exaggerating", "I'm on the fence": a declared lack of side.
 NEUTRAL_MARKERS = _anywhere(["both sides", "on the fence", "i'm undecided", "i am undecided", "can see both",
                              "either way", "no strong opinion", "no opinion", "i don't really care",
@@ -265,9 +308,36 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|\n+")
 _QUOTE_CHARS = "\"“”„«»"
 _ABBREVIATION_END = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|vs|etc|"
                                r"e\.g|i\.e|approx|No|Inc|Ltd|Co|Mt|Ft)\.)$")
+#: A match of ``_ABBREVIATION_END`` is at most 7 characters ("approx.") and looks one back: searching
+#: the last 10 of a sentence finds exactly what searching all of it finds, without scanning it all.
+_ABBREVIATION_TAIL = 10
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_WORD_CHAR = re.compile(r"\w")
 _LEADING_MARKER = re.compile(r"^\s*(?:@|(?:to|re)\s*:?\s+@?|comment\s+by\s+)", re.IGNORECASE)
 _LEADING_HANDLE = re.compile(r"^\s*@[\w.\-]+[\s,:;.!-]*")
 _LEADING_HEADER = re.compile(r"^\s*(?:to|re|comment\s+by)\s*:?\s*[^\n:]{1,60}:\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def runs(lowered: str) -> frozenset[str]:
+    """The maximal runs of ``[a-z0-9]`` in a normalised text."""
+    return frozenset(_ALNUM.findall(lowered))
+
+
+def may_match(pattern: re.Pattern[str], lowered: str) -> bool:
+    """False only where ``pattern`` cannot match ``lowered``: it lacks words every match holds."""
+    needs = _NEEDS.get(pattern)
+    return needs is None or needs(runs(lowered))
+
+
+def search(pattern: re.Pattern[str], lowered: str) -> re.Match[str] | None:
+    """``pattern.search(lowered)``, skipped where ``may_match`` rules a match out."""
+    return pattern.search(lowered) if may_match(pattern, lowered) else None
+
+
+def finditer(pattern: re.Pattern[str], lowered: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(lowered)``, empty where ``may_match`` rules a match out."""
+    return pattern.finditer(lowered) if may_match(pattern, lowered) else iter(())
 
 
 def normalise(text: str) -> str:
@@ -277,12 +347,30 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Word tokens of ``text`` in lower case ("don't" stays one token)."""
-    return _WORD.findall(normalise(text))
+    return list(word_tuple(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def word_tuple(text: str) -> tuple[str, ...]:
+    """``words`` as a tuple, remembered: the stages ask for the words of one text many times."""
+    return tuple(_WORD.findall(normalise(text)))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct ``words`` of ``text``, remembered."""
+    return frozenset(word_tuple(text))
 
 
 def sentences(text: str) -> list[str]:
     """Sentences of ``text`` (a line break also ends one): short comments are often unpunctuated lines.
     A full stop after an initial or a common abbreviation ("U.S.", "Dr.") does not end a sentence."""
+    return list(sentence_tuple(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def sentence_tuple(text: str) -> tuple[str, ...]:
+    """``sentences`` as a tuple, remembered."""
     found: list[str] = []
     start, joinable = 0, False
     for match in [*_SENTENCE_END.finditer(text), None]:
@@ -292,13 +380,14 @@ def sentences(text: str) -> list[str]:
                 found[-1] = f"{found[-1]} {piece}"
             else:
                 found.append(piece)
-            joinable = bool(_ABBREVIATION_END.search(piece)) and match is not None and "\n" not in match.group(0)
+            joinable = (match is not None and "\n" not in match.group(0) and piece.endswith(".")
+                        and bool(_ABBREVIATION_END.search(piece[-_ABBREVIATION_TAIL:])))
         if match:
             start = match.end()
-    return found
+    return tuple(found)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def stem(word: str) -> str:
     return _STEMMER.stem(word)
 
@@ -308,32 +397,36 @@ _STEMMER = PorterStemmer()
 
 def content_stems(text: str) -> set[str]:
     """Stems of the words that carry content: no stop words, no bare numbers, three letters or more."""
-    return {stem(w) for w in words(text) if len(w) >= 3 and w not in STOPWORDS and not w.isdigit()}
+    return set(stem_set(text))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def stem_set(text: str) -> frozenset[str]:
+    """``content_stems`` as a frozenset, remembered."""
+    return frozenset(stem(w) for w in word_tuple(text) if len(w) >= 3 and w not in STOPWORDS and not w.isdigit())
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def is_negated(text: str) -> bool:
     """Whether a clause denies something: a negation word, an n't, or a verb of refutation."""
-    for token in words(text):
+    for token in word_tuple(text):
         if token in NEGATIONS or token in REFUTATIONS or token.endswith("n't"):
             return True
     return False
 
 
-@lru_cache(maxsize=1)
-def _vader() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
-
-
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def polarity(text: str) -> float:
-    """VADER compound score of a short text, -1 to 1."""
-    return float(_vader().polarity_scores(text)["compound"])
+    """VADER compound score of a short text, -1 to 1 (``analysis.fast_vader``: vaderSentiment's exact
+    score, computed faster)."""
+    return float(fast_vader.polarity_scores(text)["compound"])
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def critical_polarity(text: str) -> float:
     """Polarity of argumentative prose: VADER, pulled down by each word of criticism VADER does not know
     ("the myth of", "rests on anecdotes"), -1 to 1."""
-    critical = sum(1 for w in words(text) if w in CRITICISM)
+    critical = sum(1 for w in word_tuple(text) if w in CRITICISM)
     value = polarity(text)
     if critical:
         value = min(value, 0.0) - 0.4 * critical
@@ -342,13 +435,19 @@ def critical_polarity(text: str) -> float:
 
 def name_tokens(name: str | None) -> set[str]:
     """Lower-case tokens by which a commenter may be addressed: the full name and a distinctive first word."""
+    return set(name_token_set(name)) if name else set()
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def name_token_set(name: str | None) -> frozenset[str]:
+    """``name_tokens`` as a frozenset, remembered (a commenter is addressed in many replies)."""
     if not name:
-        return set()
-    tokens = [w for w in words(name) if len(w) >= 3 and w not in STOPWORDS]
-    found = {" ".join(words(name))} if words(name) else set()
+        return frozenset()
+    tokens = [w for w in word_tuple(name) if len(w) >= 3 and w not in STOPWORDS]
+    found = {" ".join(word_tuple(name))} if word_tuple(name) else set()
     if tokens:
         found.add(tokens[0])
-    return {t for t in found if t}
+    return frozenset(t for t in found if t)
 
 
 def mentions(text_words: list[str], names: set[str]) -> bool:
@@ -379,10 +478,16 @@ def own_text(text: str, quotes: list[dict[str, Any]] | None = None, parent_text:
     """
     spans = sorted((int(q["start"]), int(q["end"]), q.get("source_id")) for q in (quotes or [])
                    if q and q.get("start") is not None and q.get("end") is not None)
+    return _own_text(text, tuple((start, end) for start, end, _ in spans), parent_text, addressee)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _own_text(text: str, spans: tuple[tuple[int, int], ...], parent_text: str | None,
+              addressee: str | None) -> OwnText:
     quoted: list[str] = []
     kept: list[str] = []
     cursor = 0
-    for start, end, _source in spans:
+    for start, end in spans:
         if start < cursor:
             continue
         kept.append(text[cursor:start])
@@ -390,9 +495,9 @@ def own_text(text: str, quotes: list[dict[str, Any]] | None = None, parent_text:
         cursor = end
     kept.append(text[cursor:])
     own_parts: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", "".join(kept)):
+    for paragraph in _PARAGRAPH_BREAK.split("".join(kept)):
         stripped = paragraph.strip()
-        if not re.search(r"\w", stripped):
+        if not _WORD_CHAR.search(stripped):
             continue  # what a removed quote span leaves behind: its quotation marks
         if _is_quoted_paragraph(stripped):
             quoted.append(stripped.lstrip("> ").strip(_QUOTE_CHARS + " "))
@@ -400,15 +505,15 @@ def own_text(text: str, quotes: list[dict[str, Any]] | None = None, parent_text:
             own_parts.append(stripped)
     own = "\n\n".join(own_parts)
     address_free = strip_address(own, addressee)
-    first = [s for s in sentences(address_free) if re.search(r"\w", s)]
+    first = [s for s in sentence_tuple(address_free) if _WORD_CHAR.search(s)]
     opening = normalise(first[0]).strip(" \t-–—*•" + _QUOTE_CHARS + "'") if first else ""
-    parent_stems = content_stems(parent_text) if parent_text else set()
     quotes_parent = False
-    if parent_text:
+    if parent_text and quoted:
+        parent_stems = stem_set(parent_text)
         parent_norm = _squash(parent_text)
         for passage in quoted:
             squashed = _squash(passage)
-            if squashed and (squashed in parent_norm or _overlap(content_stems(passage), parent_stems) >= 0.6):
+            if squashed and (squashed in parent_norm or _overlap(stem_set(passage), parent_stems) >= 0.6):
                 quotes_parent = True
                 break
     return OwnText(own=address_free, quoted=tuple(quoted), quotes_parent=quotes_parent, opening=opening)
@@ -439,7 +544,7 @@ def _is_quoted_paragraph(paragraph: str) -> bool:
 
 
 def _squash(text: str) -> str:
-    return " ".join(words(text))
+    return " ".join(word_tuple(text))
 
 
 def _overlap(part: set[str], whole: set[str]) -> float:
@@ -448,5 +553,15 @@ def _overlap(part: set[str], whole: set[str]) -> float:
 
 def scare_quotes(text: str) -> list[str]:
     """Short phrases (one to four words) set in quotation marks inside a sentence: often sarcasm."""
-    found = re.findall(r"[\"“]([^\"“”\n]{1,40})[\"”]", text)
-    return [f for f in found if 1 <= len(words(f)) <= 4]
+    return [f for f in _SCARE_QUOTE.findall(text) if 1 <= len(word_tuple(f)) <= 4]
+
+
+_SCARE_QUOTE = re.compile(r"[\"“]([^\"“”\n]{1,40})[\"”]")
+
+
+def clear_caches() -> None:
+    """Forget every remembered text (the stages call it when they finish a frame, so the memory held
+    is bounded by one frame, not by everything analysed in the process)."""
+    for cached in (runs, word_tuple, word_set, sentence_tuple, stem_set, is_negated, polarity,
+                   critical_polarity, name_token_set, _own_text):
+        cached.cache_clear()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from analysis import cues
-from analysis.agreement import add_agreement, require_columns, tree_belief
+from analysis.agreement import add_agreement, clear_caches, require_columns, tree_belief
 from analysis.evaluate import apply_labels
 from scraper.errors import InputError
 
@@ -55,6 +55,8 @@ class Target:
     names: set[str] = field(default_factory=set)
     opening_id: str | None = None
     author: str | None = None
+    #: stem -> numbers of the claims holding it (and None -> how many claims it covers), built on first use.
+    claim_index: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def read_target(title: str | None, text: str | None, author: str | None = None, site: str | None = None,
@@ -106,7 +108,7 @@ def _topic_stems(article_sentences: list[str], comments: list[str]) -> set[str]:
             continue
         counts: dict[str, int] = defaultdict(int)
         for text in texts:
-            for stem in cues.content_stems(text):
+            for stem in cues.stem_set(text):
                 counts[stem] += 1
         topic |= {stem for stem, n in counts.items() if n > share * len(texts)}
     return topic
@@ -123,7 +125,7 @@ def _term_polarity(voiced: list[str], title: str | None, topic: set[str]) -> dic
         critical = any(w in cues.CRITICISM for w in cues.words(sentence))
         if not (critical or value >= 0.5):
             continue
-        for term in cues.content_stems(sentence) - topic:
+        for term in cues.stem_set(sentence) - topic:
             seen[term].append(value)
     title_stems = cues.content_stems(title) if title else set()
     polar = {}
@@ -153,13 +155,13 @@ def own_evidence(text: str, target: Target, is_reply: bool, quotes: list | None 
     if not is_reply:
         _opener_cues(own.opening, evidence)
         _top_level_phrase_cues(lowered, evidence)
-    if cues.POSITION_FAVOR.search(lowered):
+    if cues.search(cues.POSITION_FAVOR, lowered):
         evidence.add("favor", 0.5 if is_reply else 0.7)
-    if cues.POSITION_AGAINST.search(lowered):
+    if cues.search(cues.POSITION_AGAINST, lowered):
         evidence.add("against", 0.5 if is_reply else 0.7)
     _claim_cues(own.own, target, evidence)
     _term_cues(own.own, target, evidence)
-    if cues.NEUTRAL_MARKERS.search(lowered):
+    if cues.search(cues.NEUTRAL_MARKERS, lowered):
         evidence.scores = {k: v * 0.4 for k, v in evidence.scores.items()}
     return evidence.scores
 
@@ -170,23 +172,36 @@ def _mentions_piece(phrase: str) -> bool:
 
 
 def _piece_cues(lowered: str, target: Target, is_reply: bool, evidence: _Evidence) -> None:
-    for match in cues.PIECE_PRAISE.finditer(lowered):
+    for match in cues.finditer(cues.PIECE_PRAISE, lowered):
         if not is_reply or _mentions_piece(match.group(0)):
             evidence.add("favor", 0.8)
             break
-    for match in cues.PIECE_ATTACK.finditer(lowered):
+    for match in cues.finditer(cues.PIECE_ATTACK, lowered):
         evidence.add("against", 0.6 if is_reply and not _mentions_piece(match.group(0)) else 0.8)
         break
-    if not is_reply and cues.THANKS.search(lowered):
+    if not is_reply and cues.search(cues.THANKS, lowered):
         evidence.add("favor", 0.6)
-    for sentence in cues.sentences(lowered):
-        tokens = cues.words(sentence)
+    if not _may_refer(lowered, target):
+        return
+    for sentence in cues.sentence_tuple(lowered):
+        tokens = cues.word_tuple(sentence)
         for position in _reference_positions(sentence, tokens, target):
             favor, against = _evaluations(tokens, position)
             if favor and not against:
                 evidence.add("favor", 0.6)
             elif against and not favor:
                 evidence.add("against", 0.6)
+
+
+def _may_refer(lowered: str, target: Target) -> bool:
+    """Whether any sentence of ``lowered`` can refer to the piece: a reference phrase somewhere in it, or
+    every word of one of the piece's names. A sentence's words are words of the whole text and a
+    reference inside a sentence is one in the whole text, so a comment failing this has no reference
+    position in any sentence, and most comments skip the sentence-by-sentence search."""
+    if cues.search(cues.PIECE_REF, lowered):
+        return True
+    present = cues.word_set(lowered)
+    return any(present.issuperset(name.split()) for name in target.names)
 
 
 def _reference_positions(sentence: str, tokens: list[str], target: Target) -> list[int]:
@@ -229,12 +244,12 @@ def _opener_cues(opening: str, evidence: _Evidence) -> None:
 def _top_level_phrase_cues(lowered: str, evidence: _Evidence) -> None:
     """A top-level comment replies to the piece: its "I agree"/"you're wrong" speak to the piece, and a
     dismissal ("cherry-picked", "easy to say") dismisses it."""
-    if cues.AGREE_PHRASES.search(lowered):
+    if cues.search(cues.AGREE_PHRASES, lowered):
         evidence.add("favor", 0.5)
-    match = cues.DISAGREE_PHRASES.search(lowered)
+    match = cues.search(cues.DISAGREE_PHRASES, lowered)
     if match and set(cues.words(match.group(0))) & ({"disagree", "agree"} | cues.SECOND_PERSON):
         evidence.add("against", 0.5)
-    if cues.TOP_LEVEL_DISMISSAL.search(lowered):
+    if cues.search(cues.TOP_LEVEL_DISMISSAL, lowered):
         evidence.add("against", 0.5)
 
 
@@ -243,16 +258,15 @@ def _claim_cues(own: str, target: Target, evidence: _Evidence) -> None:
     is against it. Where both sentences carry clear sentiment, the same sign echoes (VADER reads "not
     good" itself); otherwise a negation on one side only denies."""
     best_echo = best_denial = 0.0
-    for sentence in cues.sentences(own):
-        stems = cues.content_stems(sentence) - target.topic
+    for sentence in cues.sentence_tuple(own):
+        stems = cues.stem_set(sentence) - target.topic
         if not stems:
             continue
         if sentence.rstrip().endswith("?"):
-            if len(cues.words(sentence)) <= 6 and len(stems & target.claim_stems) >= max(2, len(stems) - 1):
+            if len(cues.word_tuple(sentence)) <= 6 and len(stems & target.claim_stems) >= max(2, len(stems) - 1):
                 evidence.add("against", 0.45)
             continue
-        shared, claim = max(((len(stems & claim[1]), claim) for claim in target.claims),
-                            key=lambda pair: pair[0], default=(0, None))
+        shared, claim = _best_claim(stems, target)
         if shared < 2 or claim is None:
             continue
         strength = min(1.0, shared / 4)
@@ -271,15 +285,39 @@ def _claim_cues(own: str, target: Target, evidence: _Evidence) -> None:
         evidence.add("against", 0.35 * best_denial)
 
 
+def _best_claim(stems: frozenset[str] | set[str], target: Target) -> tuple[int, tuple | None]:
+    """The claim sharing most stems with ``stems`` (the first such claim on a tie) and how many it shares;
+    ``(0, None)`` when none shares any. Counts through a stem -> claims index instead of intersecting
+    the sentence with every claim of the piece."""
+    index = target.claim_index
+    if index.get(None) != len(target.claims):
+        index.clear()
+        for number, claim in enumerate(target.claims):
+            for claim_stem in claim[1]:
+                index.setdefault(claim_stem, []).append(number)
+        index[None] = len(target.claims)
+    counts: dict[int, int] = {}
+    for sentence_stem in stems:
+        for number in index.get(sentence_stem, ()):
+            counts[number] = counts.get(number, 0) + 1
+    if not counts:
+        return 0, None
+    best = max(counts.values())
+    return best, target.claims[min(number for number, count in counts.items() if count == best)]
+
+
 def _term_cues(own: str, target: Target, evidence: _Evidence) -> None:
     """Speaking of the piece's criticised terms critically, or of its favoured terms warmly, favours it;
     the reverse defends what it criticises."""
-    for sentence in cues.sentences(own):
+    if not target.term_polarity:
+        return
+    for sentence in cues.sentence_tuple(own):
+        # The terms first: most sentences name none, and then their polarity (VADER) is not needed.
+        terms = [target.term_polarity[t] for t in cues.stem_set(sentence) if t in target.term_polarity]
+        if not terms:
+            continue
         value = cues.critical_polarity(sentence)
         if abs(value) < 0.3:
-            continue
-        terms = [target.term_polarity[t] for t in cues.content_stems(sentence) if t in target.term_polarity]
-        if not terms:
             continue
         agreement = sum(value * t for t in terms) / len(terms)
         weight = 0.3 * min(1.0, abs(agreement) * 2) * min(1.0, len(terms) / 2)
@@ -335,12 +373,14 @@ def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.D
     meta = _thread_meta(threads)
     columns = [c for c in ("thread_id", "id", "position", "author", "text", "parent_id", "quotes",
                            "agreement", "agreement_confidence") if c in working.columns]
-    rows = working.select(columns).to_dicts()
-    by_thread: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_thread[row["thread_id"]].append(row)
+    # Column lists, and row dicts for one thread at a time: never a dict per row of the whole frame.
+    values = [working.get_column(c).to_list() for c in columns]
+    by_thread: dict[str, list[int]] = defaultdict(list)
+    for k, thread_id in enumerate(values[0]):
+        by_thread[thread_id].append(k)
     result: dict[tuple[str, str], tuple[str, float, str]] = {}
-    for thread_id, thread_rows in by_thread.items():
+    for thread_id, members in by_thread.items():
+        thread_rows = [{c: column[k] for c, column in zip(columns, values)} for k in members]
         info = meta.get(thread_id, {})
         texts = [r["text"] or "" for r in thread_rows]
         article = info.get("article_text")
@@ -354,6 +394,7 @@ def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.D
                                  None, opening, texts)
         for row, (label, confidence) in zip(thread_rows, _resolve(thread_rows, target)):
             result[(thread_id, row["id"])] = (label, confidence, target.kind)
+    clear_caches()  # what the caches hold belongs to this frame: the next one starts empty
     keys = list(zip(frame["thread_id"].to_list(), frame["id"].to_list()))
     return frame.with_columns(
         pl.Series("stance", [result[k][0] for k in keys], dtype=pl.String),

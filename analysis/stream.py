@@ -1,0 +1,374 @@
+"""Streaming analysis: inputs of any size analysed in batches of whole threads, written as they finish.
+
+    from analysis.stream import analyze_files
+    summary = analyze_files(["big.jsonl"], "analysed.jsonl")      # or "analysed.parquet"
+
+The output is what ``analysis.pipeline.analyze`` gives on the whole input, row for row (the same bytes
+for JSONL): every stage works within a thread, so a batch of whole threads analyses exactly as it does
+among all of them. Memory is bounded by the batch (and the ``workers`` batches in flight), not by the
+input.
+
+How a comment JSONL is read: a first pass reads only the ``thread_id`` column (``polars.scan_ndjson``
+with ``scraper.records.COMMENT_SCHEMA``) to check that each thread's records are contiguous, as
+``scrape`` writes them, and to plan batches of whole threads of about ``batch_comments`` comments (a
+thread larger than that is a batch of its own; threads are never split). The second pass streams the
+records (``collect_batches``) and cuts them at the planned rows. Where some thread's records are split
+up, each batch instead gathers its threads with a filtered scan of the file, and the analysed batches
+are merged back into input order at the end through temporary files. Raw sources (pages, exports,
+URLs) are parsed in memory with ``analysis.pipeline.load``, as they are small.
+
+Batches go to ``workers`` processes (default: the cores, from ``POOL_MIN_COMMENTS`` comments; any
+number asked for explicitly), each running ``analyze(..., workers=1)``, with one more batch waiting;
+with a pool, batches are cut smaller where that gives each process about ``BATCHES_PER_PROCESS`` of
+them, so none idles at the end. Without a pool, batches run here with the sentiment stage's own
+process pool. The output is written through a temporary file renamed at the end
+(``scraper.writers.atomic_open``): a failed run leaves an existing output untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from array import array
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+import polars as pl
+
+from scraper.errors import InputError, UsageError
+from scraper.records import COMMENT_SCHEMA, Thread
+
+_ROW = "__commentscope_row"
+#: Comments per batch by default. A batch in analysis holds about 15-20 KB per comment of 150-500
+#: characters besides the process's ~150 MB (measured by benchmarks/bench.py), and each of the
+#: ``workers`` processes analyses one: 20,000 keeps a two-process run under 1 GB whatever the input.
+BATCH_COMMENTS = 20_000
+#: Rows the record reader hands over at a time (the batches are cut from these).
+READ_ROWS = 20_000
+#: Below this many comments, and unless ``workers`` asks for more, one process analyses everything
+#: (starting a pool of processes costs seconds).
+POOL_MIN_COMMENTS = 20_000
+#: With a pool, batches are cut so each process gets about this many ...
+BATCHES_PER_PROCESS = 4
+#: ... but no smaller than this.
+MIN_BATCH = 2_000
+
+
+@dataclass
+class _Unit:
+    """One records file, or a run of raw sources parsed together (as ``load`` parses them)."""
+
+    specs: list[str]
+    records: bool
+    threads: dict[str, Thread] = field(default_factory=dict)
+    sizes: list[tuple[str, int]] = field(default_factory=list)  # (thread id, comments) in first-seen order
+    plan: list[list[str]] = field(default_factory=list)  # thread ids of each batch
+    cuts: list[int] = field(default_factory=list)  # rows of each batch when the threads are contiguous
+    contiguous: bool = True
+    comments: int = 0
+
+
+def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMMENTS, workers: int | None = None,
+                  progress: bool = False, read_options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Analyse comment JSONL files (and raw sources) batch by batch into ``out``: JSONL, or Parquet
+    when ``out`` ends in ``.parquet``; ``-`` writes JSONL to stdout. ``read_options`` are
+    ``analysis.pipeline.load``'s keyword arguments (format_name, options, fetch_options, infer).
+    ``progress`` shows a bar on stderr. Returns a summary: output, format, comments, threads, batches
+    (analysed), workers (processes that analysed them), regrouped (records files whose threads were not
+    contiguous) and parsed (the threads parsed from raw sources, with their warnings and reply-link
+    report, for the caller to show). Raises ``UsageError`` when the inputs hold no comments (nothing
+    is written then), ``InputError`` for a file that is not comment records.
+    """
+    if not inputs:
+        raise UsageError("no input given", None, "name one or more comment JSONL files or sources")
+    if not isinstance(batch_comments, int) or isinstance(batch_comments, bool) or batch_comments < 1:
+        raise UsageError(f"batch_comments must be a whole number >= 1, got {batch_comments!r}", "stream",
+                         "pass a batch size such as 20000")
+    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+        raise UsageError(f"workers must be a whole number >= 1, got {workers!r}", "stream",
+                         "pass workers=1 to analyse in this process, or leave it out")
+    options = dict(read_options or {})
+    seen: set[str] = set()
+    units = _plan([str(spec) for spec in inputs], options, seen)
+    processes = workers or os.cpu_count() or 1
+    total = sum(u.comments for u in units if u.records)
+    use_pool = processes > 1 and (workers is not None or total >= POOL_MIN_COMMENTS)
+    if use_pool:  # several batches per process keep every process busy to the end
+        batch_comments = min(batch_comments, max(MIN_BATCH, -(-total // (processes * BATCHES_PER_PROCESS))))
+    for unit in units:
+        _cut(unit, batch_comments)
+    batches = sum(len(u.plan) for u in units if u.records) + sum(1 for u in units if not u.records)
+    pooled = use_pool and batches > 1
+    parquet = str(out).lower().endswith(".parquet")
+    summary: dict[str, Any] = {"output": str(out), "format": "parquet" if parquet else "jsonl", "comments": 0,
+                               "threads": sum(len(m) for u in units if u.records for m in u.plan),
+                               "batches": batches, "workers": processes if pooled else 1,
+                               "regrouped": [u.specs[0] for u in units if u.records and not u.contiguous],
+                               "parsed": []}
+    from tqdm import tqdm
+
+    with tqdm(total=total or None, unit="comment", disable=not progress, file=sys.stderr) as bar, \
+            _open_output(out) as handle:
+        writer = _Writer(handle, parquet)
+        with _Analyser(processes if pooled else 1, workers) as analyser:
+            for unit in units:
+                for analysed in _analysed_unit(unit, batch_comments, options, seen, analyser, summary):
+                    writer.write(analysed)
+                    summary["comments"] += analysed.height
+                    bar.update(analysed.height)
+        if summary["comments"] == 0:
+            raise UsageError("the inputs hold no comments", ", ".join(map(str, inputs)),
+                             "check that the pages include their comment section")
+        writer.close()
+    return summary
+
+
+def _analysed_unit(unit: _Unit, batch_comments: int, options: dict[str, Any], seen: set[str],
+                   analyser: "_Analyser", summary: dict[str, Any]) -> Iterator[pl.DataFrame]:
+    """The analysed batches of one input unit, in input order."""
+    if unit.records:
+        yield from (analyser.map(_contiguous_batches(unit)) if unit.contiguous
+                    else _regrouped(unit, batch_comments, analyser))
+        return
+    from analysis.pipeline import load
+
+    frame, threads = load(unit.specs, **options)
+    _claim(seen, threads)
+    summary["parsed"].extend(threads)
+    summary["threads"] += frame.get_column("thread_id").n_unique()
+    if frame.height == 0:
+        summary["batches"] -= 1
+        return
+    yield from analyser.map([(frame, threads)])
+
+
+def _open_output(out: str):
+    from contextlib import nullcontext
+
+    from scraper.writers import atomic_open
+
+    if str(out) == "-":
+        return nullcontext(sys.stdout.buffer)
+    return atomic_open(out, "wb")
+
+
+def _plan(specs: list[str], options: dict[str, Any], seen: set[str]) -> list[_Unit]:
+    """Group the inputs as ``load`` does (consecutive raw sources together) and size each records file;
+    a thread found twice is an error, as in ``load`` (``seen`` collects the thread ids)."""
+    from analysis.pipeline import _URL
+    from scraper.writers import looks_like_records
+
+    units: list[_Unit] = []
+    for spec in specs:
+        is_records = (not _URL.match(spec) and spec != "-" and options.get("format_name") is None
+                      and looks_like_records(spec))
+        if is_records:
+            unit = _Unit([spec], True)
+            _read_sizes(unit)
+            _claim(seen, unit.threads.values())
+            units.append(unit)
+        elif units and not units[-1].records:
+            units[-1].specs.append(spec)
+        else:
+            units.append(_Unit([spec], False))
+    return units
+
+
+def _claim(seen: set[str], threads: Iterable[Thread]) -> None:
+    for thread in threads:
+        if thread.thread_id in seen:
+            raise UsageError(f"the thread {thread.thread_id!r} is given twice", thread.source or None,
+                             "give each thread once")
+        seen.add(thread.thread_id)
+
+
+def _scan(path: str) -> pl.LazyFrame:
+    return pl.scan_ndjson(path, schema=COMMENT_SCHEMA)
+
+
+def _not_records(path: str, error: Exception) -> InputError:
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return InputError(f"is not a comment JSONL file ({first_line})", path,
+                      "give records written by `commentscope scrape`")
+
+
+def _read_sizes(unit: _Unit) -> None:
+    """Read the thread ids (one column): the threads' sizes in order, and whether each is contiguous."""
+    path = unit.specs[0]
+    try:
+        ids = _scan(path).select("thread_id").collect().get_column("thread_id")
+    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as error:
+        raise _not_records(path, error) from None
+    threads = _sidecar_threads(path)
+    known = {t.thread_id for t in threads}
+    order = ids.unique(maintain_order=True)
+    threads += [Thread(thread_id=t, source_format="jsonl", source=path) for t in order.to_list() if t not in known]
+    unit.threads = {t.thread_id: t for t in threads}
+    unit.comments = ids.len()
+    runs = ids.rle()
+    unit.contiguous = runs.len() == order.len()
+    if unit.contiguous:
+        unit.sizes = list(zip(runs.struct.field("value").to_list(), runs.struct.field("len").to_list()))
+    else:
+        counts = ids.value_counts(sort=False)
+        size_of = dict(zip(counts.get_column("thread_id").to_list(), counts.get_column("count").to_list()))
+        unit.sizes = [(thread_id, size_of[thread_id]) for thread_id in order.to_list()]
+
+
+def _cut(unit: _Unit, batch_comments: int) -> None:
+    """Plan batches of whole threads, each up to ``batch_comments`` comments (a bigger thread alone)."""
+    unit.plan, unit.cuts = [], []
+    for thread_id, size in unit.sizes:
+        if not unit.plan or (unit.cuts[-1] + size > batch_comments and unit.cuts[-1] > 0):
+            unit.plan.append([])
+            unit.cuts.append(0)
+        unit.plan[-1].append(thread_id)
+        unit.cuts[-1] += size
+
+
+def _sidecar_threads(path: str) -> list[Thread]:
+    """The threads of a records file's sidecar, read as ``scraper.writers.read_records`` reads them."""
+    import json
+
+    from scraper.writers import sidecar_path
+
+    side = sidecar_path(path)
+    if not side.exists():
+        return []
+    try:
+        payload = json.loads(side.read_text(encoding="utf-8"))
+        return [Thread.from_metadata(meta) for meta in payload.get("threads", [])]
+    except (json.JSONDecodeError, AttributeError, TypeError) as error:
+        raise InputError(f"thread sidecar is not valid ({error})", str(side),
+                         "delete it or write it again with `commentscope scrape -o`") from None
+
+
+def _contiguous_batches(unit: _Unit) -> Iterator[tuple[pl.DataFrame, list[Thread]]]:
+    """Stream the records and cut them at the planned rows: each batch is whole threads."""
+    path = unit.specs[0]
+    pending: list[pl.DataFrame] = []
+    held = 0
+    plan = iter(zip(unit.cuts, unit.plan))
+    cut, members = next(plan, (0, []))
+    try:
+        for chunk in _scan(path).collect_batches(chunk_size=READ_ROWS):
+            pending.append(chunk)
+            held += chunk.height
+            while members and held >= cut:
+                rows = pl.concat(pending, how="vertical", rechunk=False)
+                yield rows.head(cut), [unit.threads[t] for t in members]
+                rest = rows.slice(cut)
+                pending, held = ([rest] if rest.height else []), rest.height
+                cut, members = next(plan, (0, []))
+    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as error:
+        raise _not_records(path, error) from None
+    if members or held:
+        raise InputError("the file changed while it was being read", path, "analyse a file nothing is writing to")
+
+
+def _regrouped(unit: _Unit, batch_comments: int, analyser: "_Analyser") -> Iterator[pl.DataFrame]:
+    """Threads whose records are split up: gather each batch's threads with a filtered scan, analyse,
+    keep the analysed rows in temporary JSONL parts, then read them back in input order."""
+    path = unit.specs[0]
+    owner = array("H" if len(unit.plan) < 65_536 else "I", bytes(0))
+    owner.extend([0] * unit.comments)
+    schema: dict[str, pl.DataType] = {}
+
+    def gathered(rows_of: list[pl.Series]) -> Iterator[tuple[pl.DataFrame, list[Thread]]]:
+        for members in unit.plan:
+            batch = _scan(path).with_row_index(_ROW).filter(pl.col("thread_id").is_in(members)).collect()
+            rows_of.append(batch.get_column(_ROW))
+            yield batch.drop(_ROW), [unit.threads[t] for t in members]
+
+    with tempfile.TemporaryDirectory(prefix="commentscope-stream-") as folder:
+        rows_of: list[pl.Series] = []
+        names = []
+        for number, analysed in enumerate(analyser.map(gathered(rows_of))):
+            name = Path(folder) / f"part-{number}.jsonl"
+            analysed.write_ndjson(name)
+            names.append(name)
+            schema = schema or dict(analysed.schema)
+            for row in rows_of[number].to_list():
+                owner[row] = number
+        handles = [open(name, "rb") for name in names]
+        try:
+            block: list[bytes] = []
+            for row in range(unit.comments):
+                block.append(handles[owner[row]].readline())
+                if len(block) >= batch_comments or row == unit.comments - 1:
+                    yield pl.read_ndjson(b"".join(block), schema=schema)
+                    block = []
+        finally:
+            for handle in handles:
+                handle.close()
+
+
+def _analyse_batch(frame: pl.DataFrame, threads: list[Thread], workers: int | None) -> pl.DataFrame:
+    from analysis.pipeline import analyze
+
+    return analyze(frame, threads, workers=workers)
+
+
+class _Analyser:
+    """Runs batches through ``analyze``: here, or on a pool of processes with a few batches in flight."""
+
+    def __init__(self, processes: int, workers: int | None) -> None:
+        self.processes, self.workers = processes, workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "_Analyser":
+        if self.processes > 1:
+            try:
+                self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context("spawn"))
+            except OSError:  # no process to be had here: this one analyses every batch
+                self.pool = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, batches: Iterable[tuple[pl.DataFrame, list[Thread]]]) -> Iterator[pl.DataFrame]:
+        if self.pool is None:
+            for frame, threads in batches:
+                yield _analyse_batch(frame, threads, self.workers)
+            return
+        flight: deque[Future] = deque()
+        for frame, threads in batches:
+            flight.append(self.pool.submit(_analyse_batch, frame, threads, 1))
+            if len(flight) > self.processes:
+                yield flight.popleft().result()
+        while flight:
+            yield flight.popleft().result()
+
+
+class _Writer:
+    """Appends analysed batches: JSONL lines, or row groups of one Parquet file."""
+
+    def __init__(self, handle: IO[bytes], parquet: bool) -> None:
+        self.handle, self.parquet = handle, parquet
+        self.parquet_writer: Any = None
+        self.empty = True
+
+    def write(self, frame: pl.DataFrame) -> None:
+        self.empty = False
+        if not self.parquet:
+            frame.write_ndjson(self.handle)
+            return
+        import pyarrow.parquet as pq
+
+        table = frame.to_arrow()
+        if self.parquet_writer is None:
+            self.parquet_writer = pq.ParquetWriter(self.handle, table.schema)
+        self.parquet_writer.write_table(table)
+
+    def close(self) -> None:
+        if self.parquet_writer is not None:
+            self.parquet_writer.close()
+        if hasattr(self.handle, "flush"):
+            self.handle.flush()
