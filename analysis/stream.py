@@ -42,6 +42,7 @@ import polars as pl
 
 from scraper.errors import InputError, UsageError
 from scraper.records import COMMENT_SCHEMA, Thread
+from scraper.writers import checked_links, read_sidecar
 
 _ROW = "__commentscope_row"
 #: Comments per batch by default. A batch in analysis holds about 15-20 KB per comment of 150-500
@@ -204,7 +205,7 @@ def _read_sizes(unit: _Unit) -> None:
         ids = _scan(path).select("thread_id").collect().get_column("thread_id")
     except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as error:
         raise _not_records(path, error) from None
-    threads = _sidecar_threads(path)
+    threads = read_sidecar(path)
     known = {t.thread_id for t in threads}
     order = ids.unique(maintain_order=True)
     threads += [Thread(thread_id=t, source_format="jsonl", source=path) for t in order.to_list() if t not in known]
@@ -231,23 +232,6 @@ def _cut(unit: _Unit, batch_comments: int) -> None:
         unit.cuts[-1] += size
 
 
-def _sidecar_threads(path: str) -> list[Thread]:
-    """The threads of a records file's sidecar, read as ``scraper.writers.read_records`` reads them."""
-    import json
-
-    from scraper.writers import sidecar_path
-
-    side = sidecar_path(path)
-    if not side.exists():
-        return []
-    try:
-        payload = json.loads(side.read_text(encoding="utf-8"))
-        return [Thread.from_metadata(meta) for meta in payload.get("threads", [])]
-    except (json.JSONDecodeError, AttributeError, TypeError) as error:
-        raise InputError(f"thread sidecar is not valid ({error})", str(side),
-                         "delete it or write it again with `commentscope scrape -o`") from None
-
-
 def _contiguous_batches(unit: _Unit) -> Iterator[tuple[pl.DataFrame, list[Thread]]]:
     """Stream the records and cut them at the planned rows: each batch is whole threads."""
     path = unit.specs[0]
@@ -261,7 +245,10 @@ def _contiguous_batches(unit: _Unit) -> Iterator[tuple[pl.DataFrame, list[Thread
             held += chunk.height
             while members and held >= cut:
                 rows = pl.concat(pending, how="vertical", rechunk=False)
-                yield rows.head(cut), [unit.threads[t] for t in members]
+                batch, warnings = checked_links(rows.head(cut), path)
+                for thread_id, found in warnings.items():
+                    unit.threads[thread_id].warnings.extend(found)
+                yield batch, [unit.threads[t] for t in members]
                 rest = rows.slice(cut)
                 pending, held = ([rest] if rest.height else []), rest.height
                 cut, members = next(plan, (0, []))

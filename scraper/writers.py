@@ -150,16 +150,8 @@ def read_records(path: str | Path) -> tuple[pl.DataFrame, list[Thread]]:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise InputError(f"is not a comment JSONL file ({first_line})", str(path),
                          "give records written by `commentscope scrape`") from None
-    threads: list[Thread] = []
-    side = sidecar_path(path)
-    if side.exists():
-        try:
-            payload = json.loads(side.read_text(encoding="utf-8"))
-            threads = [Thread.from_metadata(_checked_metadata(meta)) for meta in payload.get("threads", [])]
-        except (json.JSONDecodeError, AttributeError, TypeError, ValueError, UnicodeDecodeError) as error:
-            raise InputError(f"thread sidecar is not valid ({error})", str(side),
-                             "delete it or write it again with `commentscope scrape -o`") from None
-    frame, warnings = _checked_links(frame, str(path))
+    threads = read_sidecar(path)
+    frame, warnings = checked_links(frame, str(path))
     known = {thread.thread_id for thread in threads}
     for thread_id in frame.get_column("thread_id").unique(maintain_order=True).to_list():
         if thread_id not in known:
@@ -169,7 +161,20 @@ def read_records(path: str | Path) -> tuple[pl.DataFrame, list[Thread]]:
     return frame, threads
 
 
-def _checked_links(frame: pl.DataFrame, where: str) -> tuple[pl.DataFrame, dict[str, list[str]]]:
+def read_sidecar(path: str | Path) -> list[Thread]:
+    """The threads of a records file's sidecar (none when it has no sidecar), each entry type-checked."""
+    side = sidecar_path(path)
+    if not side.exists():
+        return []
+    try:
+        payload = json.loads(side.read_text(encoding="utf-8"))
+        return [Thread.from_metadata(_checked_metadata(meta)) for meta in payload.get("threads", [])]
+    except (json.JSONDecodeError, AttributeError, TypeError, ValueError, UnicodeDecodeError) as error:
+        raise InputError(f"thread sidecar is not valid ({error})", str(side),
+                         "delete it or write it again with `commentscope scrape -o`") from None
+
+
+def checked_links(frame: pl.DataFrame, where: str) -> tuple[pl.DataFrame, dict[str, list[str]]]:
     """Records from elsewhere (edited by hand, written by another tool) held to the record rules: an id
     once per thread (later repeats are dropped) and a parent that is an earlier comment of the thread
     (else the parent is dropped and the comment flagged ``orphan``), so no chain can loop. Returns the
