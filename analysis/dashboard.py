@@ -40,7 +40,7 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lp
 
 def script_json(payload: Any) -> str:
     """JSON safe inside ``<script type="application/json">``: no ``</script>``, no ``<!--``, no raw
-    line separators (every ``<``, ``>``, ``&``, U+2028, U+2029 becomes a ``\\uXXXX`` escape)."""
+    line separators (every ``<``, ``>``, ``&``, U+2028, U+2029 becomes a ``\\u`` escape with four hex digits)."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return re.sub("[<>&\u2028\u2029]", lambda match: _JSON_ESCAPES[match.group(0)], text)
 
