@@ -8,13 +8,15 @@ for JSONL): every stage works within a thread, so a batch of whole threads analy
 among all of them. Memory is bounded by the batch (and the ``workers`` batches in flight), not by the
 input.
 
-How a comment JSONL is read: a first pass reads only the ``thread_id`` column (``polars.scan_ndjson``
-with ``scraper.records.COMMENT_SCHEMA``) to check that each thread's records are contiguous, as
-``scrape`` writes them, and to plan batches of whole threads of about ``batch_comments`` comments (a
-thread larger than that is a batch of its own; threads are never split). The second pass streams the
-records (``collect_batches``) and cuts them at the planned rows. Where some thread's records are split
-up, each batch instead gathers its threads with a filtered scan of the file, and the analysed batches
-are merged back into input order at the end through temporary files. Raw sources (pages, exports,
+How a comment JSONL is read: a first pass parses it a few megabytes of whole lines at a time
+(``polars.read_ndjson`` with ``scraper.records.COMMENT_SCHEMA``), keeps only the ``thread_id``
+column, checks that each thread's records are contiguous, as ``scrape`` writes them, and plans
+batches of whole threads of at most ``batch_comments`` comments (a thread larger than that is a batch
+of its own; threads are never split). The second pass reads the same way and cuts the records at the
+planned rows, with the record checks of ``scraper.writers.read_records`` applied to each batch.
+Where some thread's records are split up, each batch instead gathers its threads with a filtered
+``polars.scan_ndjson`` of the file, and the analysed batches are merged back into input order at the
+end through temporary files. Raw sources (pages, exports,
 URLs) are parsed in memory with ``analysis.pipeline.load``, as they are small.
 
 Batches go to ``workers`` processes (default: the cores, from ``POOL_MIN_COMMENTS`` comments; any
@@ -45,12 +47,15 @@ from scraper.records import COMMENT_SCHEMA, Thread
 from scraper.writers import checked_links, read_sidecar
 
 _ROW = "__commentscope_row"
-#: Comments per batch by default. A batch in analysis holds about 15-20 KB per comment of 150-500
-#: characters besides the process's ~150 MB (measured by benchmarks/bench.py), and each of the
-#: ``workers`` processes analyses one: 20,000 keeps a two-process run under 1 GB whatever the input.
-BATCH_COMMENTS = 20_000
-#: Rows the record reader hands over at a time (the batches are cut from these).
-READ_ROWS = 20_000
+#: Comments per batch by default. A process analysing a batch of comments of about 150 characters
+#: holds ~20 KB per comment besides its ~150 MB of code (measured with benchmarks/bench.py), and each
+#: of the ``workers`` processes analyses one: 10,000 keeps a two-process run near 1.1 GB whatever the
+#: size of the input, at no measurable cost in speed against larger batches.
+BATCH_COMMENTS = 10_000
+#: Bytes of whole lines the record reader parses at a time (the batches are cut from these).
+READ_BYTES = 4 * 2**20
+#: Marks a record of a regrouped file that the record checks dropped (a repeated id).
+_DROPPED = 2**32 - 1
 #: Below this many comments, and unless ``workers`` asks for more, one process analyses everything
 #: (starting a pool of processes costs seconds).
 POOL_MIN_COMMENTS = 20_000
@@ -89,7 +94,7 @@ def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMME
         raise UsageError("no input given", None, "name one or more comment JSONL files or sources")
     if not isinstance(batch_comments, int) or isinstance(batch_comments, bool) or batch_comments < 1:
         raise UsageError(f"batch_comments must be a whole number >= 1, got {batch_comments!r}", "stream",
-                         "pass a batch size such as 20000")
+                         "pass a batch size such as 10000")
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
         raise UsageError(f"workers must be a whole number >= 1, got {workers!r}", "stream",
                          "pass workers=1 to analyse in this process, or leave it out")
@@ -201,10 +206,7 @@ def _not_records(path: str, error: Exception) -> InputError:
 def _read_sizes(unit: _Unit) -> None:
     """Read the thread ids (one column): the threads' sizes in order, and whether each is contiguous."""
     path = unit.specs[0]
-    try:
-        ids = _scan(path).select("thread_id").collect().get_column("thread_id")
-    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as error:
-        raise _not_records(path, error) from None
+    ids = _thread_ids(path)
     threads = read_sidecar(path)
     known = {t.thread_id for t in threads}
     order = ids.unique(maintain_order=True)
@@ -219,6 +221,33 @@ def _read_sizes(unit: _Unit) -> None:
         counts = ids.value_counts(sort=False)
         size_of = dict(zip(counts.get_column("thread_id").to_list(), counts.get_column("count").to_list()))
         unit.sizes = [(thread_id, size_of[thread_id]) for thread_id in order.to_list()]
+
+
+def _thread_ids(path: str) -> pl.Series:
+    """The ``thread_id`` of every record (each line parsed with the full schema, so a broken one fails
+    here, before anything is analysed)."""
+    parts = [block.get_column("thread_id") for block in _record_blocks(path)]
+    return pl.concat(parts, rechunk=True) if parts else pl.Series("thread_id", [], pl.String)
+
+
+def _record_blocks(path: str) -> Iterator[pl.DataFrame]:
+    """The records of a JSONL file in order, parsed ``READ_BYTES`` of whole lines at a time. Read here,
+    not by ``scan_ndjson(...).collect_batches()``: that one reads ahead of a slow consumer without
+    bound (measured: +4 MB for every 10,000 records while the analysis works), and a scan collected at
+    once holds the whole file."""
+    rest = b""
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(READ_BYTES):
+                block = rest + block
+                cut = block.rfind(b"\n") + 1
+                rest = block[cut:]
+                if cut:
+                    yield pl.read_ndjson(block[:cut], schema=COMMENT_SCHEMA)
+        if rest.strip():
+            yield pl.read_ndjson(rest, schema=COMMENT_SCHEMA)
+    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as error:
+        raise _not_records(path, error) from None
 
 
 def _cut(unit: _Unit, batch_comments: int) -> None:
@@ -239,21 +268,18 @@ def _contiguous_batches(unit: _Unit) -> Iterator[tuple[pl.DataFrame, list[Thread
     held = 0
     plan = iter(zip(unit.cuts, unit.plan))
     cut, members = next(plan, (0, []))
-    try:
-        for chunk in _scan(path).collect_batches(chunk_size=READ_ROWS):
-            pending.append(chunk)
-            held += chunk.height
-            while members and held >= cut:
-                rows = pl.concat(pending, how="vertical", rechunk=False)
-                batch, warnings = checked_links(rows.head(cut), path)
-                for thread_id, found in warnings.items():
-                    unit.threads[thread_id].warnings.extend(found)
-                yield batch, [unit.threads[t] for t in members]
-                rest = rows.slice(cut)
-                pending, held = ([rest] if rest.height else []), rest.height
-                cut, members = next(plan, (0, []))
-    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as error:
-        raise _not_records(path, error) from None
+    for chunk in _record_blocks(path):
+        pending.append(chunk)
+        held += chunk.height
+        while members and held >= cut:
+            rows = pl.concat(pending, how="vertical", rechunk=False)
+            batch, warnings = checked_links(rows.head(cut), path)
+            for thread_id, found in warnings.items():
+                unit.threads[thread_id].warnings.extend(found)
+            yield batch, [unit.threads[t] for t in members]
+            rest = rows.slice(cut)
+            pending, held = ([rest] if rest.height else []), rest.height
+            cut, members = next(plan, (0, []))
     if members or held:
         raise InputError("the file changed while it was being read", path, "analyse a file nothing is writing to")
 
@@ -262,13 +288,15 @@ def _regrouped(unit: _Unit, batch_comments: int, analyser: "_Analyser") -> Itera
     """Threads whose records are split up: gather each batch's threads with a filtered scan, analyse,
     keep the analysed rows in temporary JSONL parts, then read them back in input order."""
     path = unit.specs[0]
-    owner = array("H" if len(unit.plan) < 65_536 else "I", bytes(0))
-    owner.extend([0] * unit.comments)
+    owner = array("I", [_DROPPED]) * unit.comments
     schema: dict[str, pl.DataType] = {}
 
     def gathered(rows_of: list[pl.Series]) -> Iterator[tuple[pl.DataFrame, list[Thread]]]:
         for members in unit.plan:
             batch = _scan(path).with_row_index(_ROW).filter(pl.col("thread_id").is_in(members)).collect()
+            batch, warnings = checked_links(batch, path)  # each thread's records in file order, as read_records
+            for thread_id, found in warnings.items():
+                unit.threads[thread_id].warnings.extend(found)
             rows_of.append(batch.get_column(_ROW))
             yield batch.drop(_ROW), [unit.threads[t] for t in members]
 
@@ -285,11 +313,15 @@ def _regrouped(unit: _Unit, batch_comments: int, analyser: "_Analyser") -> Itera
         handles = [open(name, "rb") for name in names]
         try:
             block: list[bytes] = []
-            for row in range(unit.comments):
-                block.append(handles[owner[row]].readline())
-                if len(block) >= batch_comments or row == unit.comments - 1:
+            for part in owner:
+                if part == _DROPPED:
+                    continue
+                block.append(handles[part].readline())
+                if len(block) >= batch_comments:
                     yield pl.read_ndjson(b"".join(block), schema=schema)
                     block = []
+            if block:
+                yield pl.read_ndjson(b"".join(block), schema=schema)
         finally:
             for handle in handles:
                 handle.close()

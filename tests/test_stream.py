@@ -110,6 +110,26 @@ def test_split_threads_are_regrouped_and_written_in_input_order(records, monkeyp
     assert len({t for batch in batches for t in set(batch)}) == sum(len(set(batch)) for batch in batches)
 
 
+@pytest.mark.parametrize("interleave", [False, True], ids=["contiguous", "interleaved"])
+def test_records_breaking_the_rules_are_repaired_as_in_load(records, tmp_path, interleave):
+    """A repeated id is dropped and a parent that is not an earlier comment is unlinked, as read_records
+    does; the interleaved file goes through the regrouping path, dropped record and all."""
+    frame = pl.read_ndjson(records, schema=COMMENT_SCHEMA).with_row_index("r")
+    repeat = frame.filter(pl.col("r") == 30)
+    forward = frame.filter(pl.col("r") == 5).with_columns(pl.lit("999").alias("parent_id"))
+    frame = pl.concat([frame.filter(pl.col("r") != 5), forward, repeat]).sort("r")
+    if interleave:
+        frame = frame.sort("position", "r")
+    source = tmp_path / "repaired.jsonl"
+    frame.drop("r").write_ndjson(source)
+    out = tmp_path / "out.jsonl"
+    summary = analyze_files([str(source)], str(out), batch_comments=45, workers=1)
+    expected = analyze(*load([str(source)]), workers=1)
+    assert expected.height == frame.height - 1
+    assert out.read_bytes() == expected.write_ndjson().encode("utf-8")
+    assert summary["regrouped"] == ([str(source)] if interleave else [])
+
+
 def test_worker_processes_give_the_same_bytes(records, in_memory, tmp_path):
     out = tmp_path / "analysed.jsonl"
     summary = analyze_files([str(records)], str(out), batch_comments=40, workers=2)
