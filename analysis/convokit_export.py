@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from scraper.records import Thread
+from scraper.text import parse_iso_utc
 
 _UTTERANCE_META = (
     "thread_id", "position", "reply_evidence", "reply_confidence", "sentiment", "sentiment_label", "stance",
@@ -28,15 +28,8 @@ _UTTERANCE_META = (
 
 
 def _epoch(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return int(parsed.timestamp())
+    moment = parse_iso_utc(value)
+    return int(moment.timestamp()) if moment is not None else None
 
 
 def _type_name(value: Any) -> str:

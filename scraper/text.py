@@ -145,3 +145,14 @@ def iso_from_text(value: str) -> str | None:
     except (ValueError, OverflowError, TypeError):
         return None
     return parsed.isoformat()
+
+
+def parse_iso_utc(value: str | None) -> datetime | None:
+    """An ISO 8601 string as an aware datetime (a zone-less time read as UTC); None if it is not one."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from scraper.errors import FormatError
 from scraper.records import Comment
 from scraper.sources import Source
-from scraper.text import iso_from_epoch
+from scraper.text import iso_from_epoch, parse_iso_utc
 
 _JSON_KEY = re.compile(r'"([A-Za-z_$][\w.$-]{0,60})"\s*:')
 #: A timestamp later than now by more than this is flagged ``future_timestamp``.
@@ -147,15 +147,8 @@ def _show(ids: list[str]) -> str:
 def in_future(timestamp: str | None, now: datetime) -> bool:
     """True when an ISO ``timestamp`` lies more than a day after ``now`` (a zone-less time is read as
     UTC; the day of slack covers every zone)."""
-    if not timestamp:
-        return False
-    try:
-        moment = datetime.fromisoformat(timestamp)
-    except ValueError:
-        return False
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment > now + _FUTURE_SLACK
+    moment = parse_iso_utc(timestamp)
+    return moment is not None and moment > now + _FUTURE_SLACK
 
 
 def load_json(source: Source, what: str) -> Any:
