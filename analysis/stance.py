@@ -108,7 +108,7 @@ def _topic_stems(article_sentences: list[str], comments: list[str]) -> set[str]:
             continue
         counts: dict[str, int] = defaultdict(int)
         for text in texts:
-            for stem in cues.stem_set(text):
+            for stem in cues.stem_set(cues.bounded(text)):
                 counts[stem] += 1
         topic |= {stem for stem, n in counts.items() if n > share * len(texts)}
     return topic

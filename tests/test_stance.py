@@ -292,3 +292,25 @@ def test_opening_comment_thread_says_so():
     out, _gold = machine_thread("flu_shots")
     assert set(out["stance_target"].to_list()) == {TARGET_OPENING}
     assert out.filter(pl.col("id") == "1")["stance"].to_list() == ["favor"]
+
+
+def test_long_comments_are_read_at_their_opening_and_close():
+    """Cues read the first READ_HEAD and last READ_TAIL characters of a comment's own words: a position
+    stated at the start or the end of a 12,000-character comment counts, one only in its middle does not
+    (the documented price of a bounded cost per comment)."""
+    from analysis import cues
+
+    filler = " ".join(["The meeting lasted three hours and many residents spoke about parking."] * 160)
+    assert len(filler) > 10_000
+    got = stances([
+        {"id": "1", "text": "Great article, thank you for writing it.\n\n" + filler},
+        {"id": "2", "text": filler + "\n\nThis is nothing but a hit piece."},
+        {"id": "3", "text": filler[:5_000] + "\n\nThis is nothing but a hit piece.\n\n" + filler[:5_000]},
+    ])
+    assert [got[i][0] for i in "123"] == ["favor", "against", "none"]
+    text = " ".join(["word"] * 3_000)
+    short = cues.bounded(text)
+    assert len(short) <= cues.READ_HEAD + cues.READ_TAIL + 2
+    assert short.startswith("word word") and short.endswith("word")
+    assert all(token == "word" for token in short.split()), "cut at word boundaries"
+    assert cues.bounded("short text") == "short text"
