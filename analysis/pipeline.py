@@ -10,7 +10,11 @@ The CLI runs exactly these functions.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -59,7 +63,30 @@ def read_threads(specs: Iterable[str], format_name: str | None = None, options: 
     finally:
         if fetcher is not None:
             fetcher.close()
-    threads = _merge_pages(threads)
+    return infer_all(_merge_pages(threads), infer)
+
+
+#: From this many comments in two threads or more, reply inference runs on a process per core.
+INFER_POOL_MIN = 20_000
+
+
+def infer_all(threads: list[Thread], infer: bool = True, workers: int | None = None) -> list[Thread]:
+    """``infer_thread_replies`` on every thread, in order. Threads are independent, so from
+    ``INFER_POOL_MIN`` comments (or with ``workers`` > 1) they are shared among ``spawn``ed processes,
+    largest first; results are the same as in one process. Where no process can be started, this one
+    does them all."""
+    total = sum(len(t.comments) for t in threads)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= INFER_POOL_MIN else 1
+    workers = min(workers, len(threads))
+    if workers > 1:
+        order = sorted(range(len(threads)), key=lambda k: -len(threads[k].comments))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                futures = {k: pool.submit(infer_thread_replies, threads[k], infer) for k in order}
+                return [futures[k].result() for k in range(len(threads))]
+        except (OSError, BrokenProcessPool):
+            pass
     return [infer_thread_replies(thread, infer) for thread in threads]
 
 

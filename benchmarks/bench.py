@@ -19,7 +19,8 @@ child plus the largest of its own children (the sentiment pool's worker; on two 
 the sum bounds the tree's peak). Stages:
 
 - ``parse``: ``scraper.formats.parse_source`` on the print views, no reply inference.
-- ``replies``: ``analysis.replies.infer_thread`` on the parsed (flat) threads.
+- ``replies``: ``analysis.pipeline.infer_all`` on the parsed (flat) threads: ``analysis.replies`` per
+  thread, on a process per core from 20,000 comments (what ``scrape`` runs).
 - ``sentiment``: ``analysis.sentiment.add_sentiment`` (default workers: every core from 20k comments).
 - ``stance``: ``add_agreement`` then ``add_stance`` (agreement included).
 - ``structure``: ``add_structure`` and ``thread_metrics``.
@@ -121,8 +122,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
 
     from analysis import cues  # noqa: F401  (imports are set-up, not stage time)
     from analysis.agreement import add_agreement
-    from analysis.pipeline import analyze, load, threads_frame
-    from analysis.replies import infer_thread
+    from analysis.pipeline import analyze, infer_all, load, threads_frame
     from analysis.sentiment import add_sentiment
     from analysis.stance import add_stance
     from analysis.stream import analyze_files
@@ -149,7 +149,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
             return [t for path in views for t in parse_source(read_source(str(path)))]
 
         threads = parse() if stage == "replies" else []
-        run = parse if stage == "parse" else lambda: [infer_thread(t.comments, t.article_text) for t in threads]
+        run = parse if stage == "parse" else lambda: infer_all(threads, workers=spec.get("workers"))
         count = sum(len(t.comments) for t in threads) if threads else None
     elif stage == "tally":
         analysed = pl.read_ndjson(out)

@@ -140,3 +140,20 @@ def test_compare_cli(tmp_path):
 def test_compare_needs_two_threads(tmp_path):
     result = run_cli("compare", "comments.jsonl", "-o", tmp_path / "c.html")
     assert result.returncode == 2 and "two or more threads" in result.stderr
+
+
+def test_reply_inference_on_a_process_pool_gives_the_same_threads():
+    """``infer_all`` shares threads among spawned processes (what ``scrape`` does from 20,000 comments):
+    parents, evidence, quotes and the per-cue report are those of the one-process run, in input order."""
+    import copy
+
+    from analysis.pipeline import infer_all, read_threads
+
+    sources = [str(SEED), *map(str, sorted((DATA / "labels").glob("*.txt")))]
+    flat = read_threads(sources, infer=False)
+    alone = infer_all(copy.deepcopy(flat), workers=1)
+    pooled = infer_all(copy.deepcopy(flat), workers=2)
+    assert [t.thread_id for t in pooled] == [t.thread_id for t in flat]
+    assert [t.comments for t in pooled] == [t.comments for t in alone]
+    assert [t.extra["reply_links"] for t in pooled] == [t.extra["reply_links"] for t in alone]
+    assert sum(c.parent_id is not None for t in pooled for c in t.comments) > 20
