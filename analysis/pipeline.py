@@ -39,54 +39,114 @@ ANALYSED_COLUMNS = (
 
 
 def read_threads(specs: Iterable[str], format_name: str | None = None, options: Any = None,
-                 fetch_options: Any = None, infer: bool = True) -> list[Thread]:
+                 fetch_options: Any = None, infer: bool = True, workers: int | None = None) -> list[Thread]:
     """Parse raw sources (files, ``-``, URLs) into threads, with reply inference unless ``infer`` is False.
 
-    Pages of one thread given separately (WordPress ``comment-page-N``) are merged.
+    Pages of one thread given separately (WordPress ``comment-page-N``) are merged. Local files of
+    ``PARSE_POOL_MIN_BYTES`` or more in all are parsed on a process per core (``workers``, when given,
+    says how many), and reply inference shares out threads the same way (``infer_all``); the result
+    is the same as in one process, and the first bad source in the order given is the error raised.
     """
-    from scraper.formats import parse_source
-    from scraper.sources import read_source
-
+    specs = list(specs)
+    files = [k for k, spec in enumerate(specs) if spec != "-" and not is_url(spec)]
+    processes = _processes(workers, len(files), _total_bytes(specs[k] for k in files) >= PARSE_POOL_MIN_BYTES)
     threads: list[Thread] = []
     fetcher = None
+    pool = _start_pool(processes) if processes > 1 else None
     try:
-        for spec in specs:
+        parsed: dict[int, Any] = {}
+        try:
+            for k in files if pool else ():
+                parsed[k] = pool.submit(_parse_file, specs[k], format_name, options)
+        except (OSError, BrokenProcessPool):  # no process to be had: what was not sent is parsed here
+            pass
+        for k, spec in enumerate(specs):
+            if k in parsed:
+                try:
+                    threads.extend(parsed[k].result())
+                    continue
+                except (OSError, BrokenProcessPool):  # a worker died: parse it here
+                    pass
             if is_url(spec):
                 if fetcher is None:
                     from scraper.fetch import Fetcher
 
                     fetcher = Fetcher(fetch_options)
-                source = fetcher.fetch(spec)
+                threads.extend(_parse(fetcher.fetch(spec), format_name, options))
             else:
-                source = read_source(spec)
-            threads.extend(parse_source(source, format_name, options))
+                threads.extend(_parse_file(spec, format_name, options))
+        return infer_all(_merge_pages(threads), infer, workers, pool)
     finally:
         if fetcher is not None:
             fetcher.close()
-    return infer_all(_merge_pages(threads), infer)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
+#: From this many bytes of local files (two or more), they are parsed on a process per core.
+PARSE_POOL_MIN_BYTES = 16 * 2**20
 #: From this many comments in two threads or more, reply inference runs on a process per core.
 INFER_POOL_MIN = 20_000
 
 
-def infer_all(threads: list[Thread], infer: bool = True, workers: int | None = None) -> list[Thread]:
-    """``infer_thread_replies`` on every thread, in order. Threads are independent, so from
-    ``INFER_POOL_MIN`` comments (or with ``workers`` > 1) they are shared among ``spawn``ed processes,
-    largest first; results are the same as in one process. Where no process can be started, this one
-    does them all."""
-    total = sum(len(t.comments) for t in threads)
-    if workers is None:
-        workers = (os.cpu_count() or 1) if total >= INFER_POOL_MIN else 1
-    workers = min(workers, len(threads))
-    if workers > 1:
-        order = sorted(range(len(threads)), key=lambda k: -len(threads[k].comments))
+def _parse(source: Any, format_name: str | None, options: Any) -> list[Thread]:
+    from scraper.formats import parse_source
+
+    return parse_source(source, format_name, options)
+
+
+def _parse_file(path: str, format_name: str | None, options: Any) -> list[Thread]:
+    from scraper.sources import read_source
+
+    return _parse(read_source(path), format_name, options)
+
+
+def _total_bytes(paths: Iterable[str]) -> int:
+    total = 0
+    for path in paths:
         try:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            total += os.stat(path).st_size
+        except OSError:  # read_source says what is wrong with it, in order
+            pass
+    return total
+
+
+def _processes(workers: int | None, tasks: int, big: bool) -> int:
+    """``workers`` if given, else every core when the work is ``big``; never more than the tasks."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if big else 1
+    return max(1, min(workers, tasks))
+
+
+def _start_pool(processes: int) -> ProcessPoolExecutor | None:
+    """``spawn``ed processes (safe beside polars' threads); None where none can be started."""
+    try:
+        return ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
+    except (OSError, ValueError):
+        return None
+
+
+def infer_all(threads: list[Thread], infer: bool = True, workers: int | None = None,
+              pool: ProcessPoolExecutor | None = None) -> list[Thread]:
+    """``infer_thread_replies`` on every thread, in order. Threads are independent, so from
+    ``INFER_POOL_MIN`` comments (or with ``workers`` > 1) they are shared among ``spawn``ed processes
+    (``pool``, or one started here), largest first; results are the same as in one process. Where no
+    process can be had, this one does them all."""
+    total = sum(len(t.comments) for t in threads)
+    processes = _processes(workers, len(threads), infer and total >= INFER_POOL_MIN) if infer else 1
+    if processes > 1:
+        own = pool is None
+        pool = _start_pool(processes) if own else pool
+        if pool is not None:
+            order = sorted(range(len(threads)), key=lambda k: -len(threads[k].comments))
+            try:
                 futures = {k: pool.submit(infer_thread_replies, threads[k], infer) for k in order}
                 return [futures[k].result() for k in range(len(threads))]
-        except (OSError, BrokenProcessPool):
-            pass
+            except (OSError, BrokenProcessPool):
+                pass
+            finally:
+                if own:
+                    pool.shutdown(cancel_futures=True)
     return [infer_thread_replies(thread, infer) for thread in threads]
 
 

@@ -18,7 +18,8 @@ then runs in a fresh child process (``--child``), so its peak memory is its own:
 child plus the largest of its own children (the sentiment pool's worker; on two cores there is one, so
 the sum bounds the tree's peak). Stages:
 
-- ``parse``: ``scraper.formats.parse_source`` on the print views, no reply inference.
+- ``parse``: ``analysis.pipeline.read_threads`` on the print views without reply inference (the files
+  are parsed on a process per core from 16 MiB, as ``scrape`` parses them).
 - ``replies``: ``analysis.pipeline.infer_all`` on the parsed (flat) threads: ``analysis.replies`` per
   thread, on a process per core from 20,000 comments (what ``scrape`` runs).
 - ``sentiment``: ``analysis.sentiment.add_sentiment`` (default workers: every core from 20k comments).
@@ -122,14 +123,12 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
 
     from analysis import cues  # noqa: F401  (imports are set-up, not stage time)
     from analysis.agreement import add_agreement
-    from analysis.pipeline import analyze, infer_all, load, threads_frame
+    from analysis.pipeline import analyze, infer_all, load, read_threads, threads_frame
     from analysis.sentiment import add_sentiment
     from analysis.stance import add_stance
     from analysis.stream import analyze_files
     from analysis.structure import add_structure, thread_metrics
     from analysis.tally import GROUPINGS, tally
-    from scraper.formats import parse_source
-    from scraper.sources import read_source
     from scraper.writers import atomic_open
 
     folder = Path(spec["folder"])
@@ -146,7 +145,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         count = len(texts)
     elif stage in ("parse", "replies"):
         def parse() -> list:
-            return [t for path in views for t in parse_source(read_source(str(path)))]
+            return read_threads([str(path) for path in views], infer=False, workers=spec.get("workers"))
 
         threads = parse() if stage == "replies" else []
         run = parse if stage == "parse" else lambda: infer_all(threads, workers=spec.get("workers"))

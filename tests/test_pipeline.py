@@ -157,3 +157,17 @@ def test_reply_inference_on_a_process_pool_gives_the_same_threads():
     assert [t.comments for t in pooled] == [t.comments for t in alone]
     assert [t.extra["reply_links"] for t in pooled] == [t.extra["reply_links"] for t in alone]
     assert sum(c.parent_id is not None for t in pooled for c in t.comments) > 20
+    whole = read_threads(sources, workers=2)  # parsing on the pool too
+    assert [(t.thread_id, t.comments, t.extra) for t in whole] == [(t.thread_id, t.comments, t.extra) for t in alone]
+
+
+def test_pooled_parsing_raises_the_first_bad_source_in_order(tmp_path):
+    from analysis.pipeline import read_threads
+    from scraper.errors import InputError
+
+    empty, binary = tmp_path / "empty.txt", tmp_path / "picture.png"
+    empty.write_text("")
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    with pytest.raises(InputError) as caught:
+        read_threads([str(SEED), str(empty), str(binary)], workers=2)
+    assert "empty.txt" in str(caught.value) and "empty" in str(caught.value).split("empty.txt", 1)[1]
