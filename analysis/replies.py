@@ -41,9 +41,25 @@ comments back or shared no word (cosine 0 to 0.044), hence CALLOUT 0.3 (a callou
 within 5 comments. Two true implicit replies (cosines 0.12 and 0.16, no callout) stay top-level: the cue
 prefers a missing link to a wrong one.
 
+What of a long comment is read: a comment of up to ``READ_CHARS`` (2,000) characters is read whole;
+that is every comment of the gold, seed and benchmark threads (the longest has 1,375). Of a longer one
+the cues read a bounded part, its *reading* (:func:`analysis.reply_names.read`): the first
+``OPENING_CHARS`` (1,200) characters, then its passages in quotation marks or on ``>`` lines, each with
+the 80 characters before it (where "Name wrote:" stands), and its ``@`` addresses, ``EXCERPT_CHARS``
+(800) characters of these at most, in reading order, joined by blank lines. Why: the signs of whom a
+comment answers stand at its start (an address, a header, the passage it answers) or are marked
+wherever they are (quotation marks, ``>``, ``@``), while the cost of every cue grows with the words
+read. Read whole, a 10,000-character comment cost 13 to 20 times a 500-character one (70 times while
+grouping its copied passages was quadratic); read so, about four times, and a 100,000-character one
+little more. What a long comment gives up: unmarked copies, plain name mentions, ``#12`` references and
+headers past its opening and away from its marked passages; its tf-idf vector holds the words of its
+reading only; and a later comment quoting it past its reading is not linked by ``quote`` (it may still
+be by name or overlap). Quote spans keep their offsets in the comment's full text.
+
 Cost: tokens are read once; quote candidates come from a 3-word-shingle index holding, per shingle,
 the first eight comments that used it (so the earliest writer of a passage is always found), names from
-a dictionary of name word runs, overlap from a fixed window: near-linear in the thread's length.
+a dictionary of name word runs, overlap from a fixed window: near-linear in the thread's length, and
+bounded per comment by the reading.
 """
 
 from __future__ import annotations
@@ -52,14 +68,16 @@ import bisect
 import contextlib
 import gc
 import math
-import re
 from collections import Counter
+from itertools import compress
+from operator import itemgetter
 from typing import Any, Iterator
 
 import polars as pl
 
 from analysis.reply_cues import ARTICLE, CUES, Link, QuoteSpan, address, named_authors, span_dict
-from analysis.reply_names import STOPWORDS, NameHit, NameIndex, Token, author_key, stem, tokenize
+from analysis.reply_names import (STOPWORDS, NameHit, NameIndex, Reading, Token, author_key, marked_regions,
+                                  read, stem, tokenize)
 from scraper.errors import InputError
 from scraper.records import EVIDENCE, QUOTE_DTYPE, Comment
 
@@ -73,13 +91,11 @@ GAP = 4  #: shingle starts may skip this many (one edited word breaks three shin
 MIN_MARKED = 4  #: words a passage in quotation marks or ``>`` lines must share with its source
 MIN_BARE = 8  #: words an unmarked copied passage must share
 BARE_DENSITY = 0.95  #: and nearly word for word: one changed word in twelve is a parody, not a quote
-_OPENING_QUOTES = set("\"“‘'«„‹")
-_CLOSING_QUOTES = set("\"”’'»“›")
-_SINGLE = set("'‘’")
 
 
-#: The cues read at most this much of a comment and of the article: enough for any real comment or
-#: article, and it keeps a pathological 50 MB "comment" from costing minutes of tokenising.
+#: At most this much of a comment is scanned for the passages its reading takes, and of the article
+#: read (whole, for quotes and proper nouns): it keeps a pathological 50 MB "comment" or article from
+#: costing minutes.
 COMMENT_CHARS = 100_000
 ARTICLE_CHARS = 200_000
 
@@ -89,28 +105,31 @@ class ThreadState:
 
     def __init__(self, comments: list[Comment], article_text: str | None = None) -> None:
         self.comments = comments
-        self.texts = [comment.text or "" for comment in comments]
         self.ids = [str(comment.id) for comment in comments]
         self.positions = [comment.position if comment.position is not None else k + 1
                           for k, comment in enumerate(comments)]
         self.by_id = {comment_id: i for i, comment_id in reversed(list(enumerate(self.ids)))}
         self.by_position = {str(position): i for i, position in reversed(list(enumerate(self.positions)))}
-        self.tokens: list[list[Token]] = [tokenize(text[:COMMENT_CHARS]) for text in self.texts]
+        self.readings = [read((comment.text or "")[:COMMENT_CHARS]) for comment in comments]
+        #: what the cues read of each comment: all of it unless it is long (see the module docstring)
+        self.texts = [reading.text for reading in self.readings]
+        self.tokens: list[list[Token]] = [tokenize(text) for text in self.texts]
+        words = [list(map(itemgetter(0), tokens)) for tokens in self.tokens]
+        self._breaks = [_breaks(reading, tokens) for reading, tokens in zip(self.readings, self.tokens)]
         self.author_keys = [author_key(comment.author or "") for comment in comments]
         article = (article_text or "")[:ARTICLE_CHARS]
         article_tokens = tokenize(article)
         proper = {word for word, start, _ in article_tokens if article[start].isupper()}
-        lower = {word for text, tokens in zip(self.texts, self.tokens) for word, start, _ in tokens
-                 if text[start].islower()}
-        self.names = NameIndex(self.author_keys, proper, lower)
+        self.names = NameIndex(self.author_keys, proper, _lowercase_name_words(self.author_keys, self.texts,
+                                                                              self.tokens, words))
         self.parents: list[int | None] = [None] * len(comments)
         self.quotes: list[list[QuoteSpan]] = [[] for _ in comments]
         self.threaded = any(c.reply_evidence == "markup" or (c.source_format or "") in THREADED_FORMATS
                             for c in comments)
-        self._shingles = [_shingles(tokens) for tokens in self.tokens]
-        self._index: dict[int, list[int]] = {}
-        self._article = set(_shingles(article_tokens))
-        self._vectors = _tfidf(self.tokens)
+        self._shingles = [_shingles(comment_words, breaks) for comment_words, breaks in zip(words, self._breaks)]
+        self._index: dict[int, tuple[int, ...]] = {}
+        self._article = set(_shingles([word for word, _, _ in article_tokens], []))
+        self._vectors = _tfidf(words)
         self._named: dict[int, frozenset[str]] = {}
         self._hits: dict[int, list[NameHit]] = {}
 
@@ -132,24 +151,37 @@ class ThreadState:
         return self._hits[i]
 
     def remember(self, i: int) -> None:
-        """Make comment ``i``'s passages findable by later comments."""
-        for shingle in set(self._shingles[i]):
-            postings = self._index.setdefault(shingle, [])
+        """Make comment ``i``'s passages findable by later comments (new shingles go in as one bulk
+        update; a posting list is a tuple, shared until it grows)."""
+        index = self._index
+        shingles = set(self._shingles[i])
+        shingles.discard(None)
+        known = set(filter(index.__contains__, shingles))
+        index.update(dict.fromkeys(shingles - known, (i,)))
+        for shingle in known:
+            postings = index[shingle]
             if len(postings) < POSTINGS:
-                postings.append(i)
+                index[shingle] = postings + (i,)
 
     def find_quotes(self, i: int) -> list[QuoteSpan]:
-        """Passages of comment ``i`` copied from earlier comments or the article, in reading order."""
-        tokens, shingles = self.tokens[i], self._shingles[i]
+        """Passages of comment ``i`` copied from earlier comments or the article, in reading order (a
+        passage never spans two pieces of a long comment's reading)."""
+        text, tokens, shingles, breaks = self.texts[i], self.tokens[i], self._shingles[i], self._breaks[i]
+        index, article = self._index, self._article
         starts: dict[int, list[int]] = {}
         for at, shingle in enumerate(shingles):
-            for source in self._index.get(shingle, ()):
+            for source in index.get(shingle, ()):
                 starts.setdefault(source, []).append(at)
-            if shingle in self._article:
+            if shingle in article:
                 starts.setdefault(ARTICLE, []).append(at)
-        runs = [run + (source,) for source, found in starts.items() if len(found) > 1 for run in _runs(found)]
-        regions = _marked_regions(self.texts[i]) if runs else []
+        runs = [run + (source,) for source, found in starts.items() if len(found) > 1
+                for piece in _split(found, breaks) for run in _runs(piece)]
+        if not runs:
+            return []
+        regions = marked_regions(text)
         marked = _marked_mask(tokens, regions)
+        offsets = list(map(itemgetter(1), tokens))
+        real = self.readings[i].real
         spans = []
         for first, stop, matched, source in _originals(runs):
             words = [word for word, _, _ in tokens[first:stop]]
@@ -159,14 +191,57 @@ class ThreadState:
                 continue
             if not ((inside and matched >= MIN_MARKED and content >= 2) or (matched >= MIN_BARE and content >= 3)):
                 continue
-            start, end = _span_chars(self.texts[i], tokens, first, stop, regions)
-            spans.append(QuoteSpan(start, end, first, stop, source, matched, inside, matched / (stop - first)))
+            start, end = _span_chars(text, tokens, offsets, first, stop, regions)
+            spans.append(QuoteSpan(real(start), real(end), first, stop, source, matched, inside,
+                                   matched / (stop - first)))
         return sorted(spans, key=lambda span: span.start)
 
 
-def _shingles(tokens: list[Token]) -> list[int]:
-    words = [word for word, _, _ in tokens]
-    return [hash(tuple(words[at:at + SHINGLE])) for at in range(len(words) - SHINGLE + 1)]
+def _lowercase_name_words(keys: list[str], texts: list[str], tokens: list[list[Token]],
+                          words: list[list[str]]) -> set[str]:
+    """The words of author names that some comment writes in lower case ("rice" for "Condoleezza
+    Rice" is a word, not a name). Only name words are looked at: the name index asks about no other."""
+    name_words = {word for key in keys for word in key.split()}
+    lower: set[str] = set()
+    for text, comment_tokens, comment_words in zip(texts, tokens, words):
+        if name_words.isdisjoint(comment_words):
+            continue
+        lower.update(word for word, start, _ in compress(comment_tokens, map(name_words.__contains__, comment_words))
+                     if text[start].islower())
+    return lower
+
+
+def _shingles(words: list[str], breaks: list[int]) -> list[int | None]:
+    """Hash of each run of ``SHINGLE`` words, by its first word's index; None for the runs that
+    straddle two pieces of a reading (those words are not next to each other in the comment)."""
+    shingles: list[int | None] = list(map(hash, zip(*(words[k:] for k in range(SHINGLE)))))
+    for start in breaks:
+        for at in range(max(0, start - SHINGLE + 1), min(start, len(shingles))):
+            shingles[at] = None
+    return shingles
+
+
+def _breaks(reading: Reading, tokens: list[Token]) -> list[int]:
+    """The index of the first token of each piece of the reading after the first."""
+    if len(reading.starts) == 1:
+        return []
+    offsets = list(map(itemgetter(1), tokens))
+    return [bisect.bisect_left(offsets, start) for start in reading.starts[1:]]
+
+
+def _split(found: list[int], breaks: list[int]) -> list[list[int]]:
+    """Shingle starts, ascending, cut where a new piece of the reading begins."""
+    if not breaks:
+        return [found]
+    pieces, first = [], 0
+    for start in breaks:
+        stop = bisect.bisect_left(found, start, first)
+        if stop > first:
+            pieces.append(found[first:stop])
+        first = stop
+    if first < len(found):
+        pieces.append(found[first:])
+    return pieces
 
 
 def _runs(starts: list[int]) -> list[tuple[int, int, int]]:
@@ -175,8 +250,9 @@ def _runs(starts: list[int]) -> list[tuple[int, int, int]]:
     first = last = starts[0]
     covered = SHINGLE
     for at in starts[1:]:
-        if at - last <= GAP:
-            covered += min(SHINGLE, at - last)
+        step = at - last
+        if step <= GAP:
+            covered += step if step < SHINGLE else SHINGLE
         else:
             runs.append((first, last + SHINGLE, covered))
             first, covered = at, SHINGLE
@@ -187,66 +263,45 @@ def _runs(starts: list[int]) -> list[tuple[int, int, int]]:
 
 def _originals(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
     """One source per passage: among the runs covering the same words (within 80% of the best match),
-    the earliest source, the article first, wins; it wrote the words the others repeat."""
-    remaining = sorted(runs, key=lambda run: (-run[2], run[3]))
+    the earliest source, the article first, wins; it wrote the words the others repeat.
+
+    Runs are taken best first; a run's group is the runs still unclaimed that overlap it by half the
+    shorter one. Only runs starting less than the longest run's length before it can overlap, so the
+    group comes from a bisection of the runs sorted by start, not a scan of all of them: a long comment
+    made of many copied phrases has thousands of runs."""
+    if len(runs) == 1:
+        return runs
+    ranked = sorted(runs, key=lambda run: (-run[2], run[3]))
+    by_first = sorted(range(len(ranked)), key=lambda k: ranked[k][0])
+    firsts = [ranked[k][0] for k in by_first]
+    longest = max((run[1] - run[0] for run in ranked), default=0)
+    claimed = [False] * len(ranked)
     chosen = []
-    while remaining:
-        top = remaining[0]
-        group = [run for run in remaining
-                 if min(run[1], top[1]) - max(run[0], top[0]) >= min(run[1] - run[0], top[1] - top[0]) / 2]
-        chosen.append(min((run for run in group if run[2] >= 0.8 * top[2]), key=lambda run: run[3]))
-        remaining = [run for run in remaining if run not in group]
-    return chosen
-
-
-_QUOTE_CHARS = re.compile("[\"“”‘’'«»„‹›]|\n\n")
-
-
-def _marked_regions(text: str) -> list[tuple[int, int]]:
-    """Character ranges inside quotation marks (straight, smart, mismatched) or on ``>`` lines."""
-    regions: list[tuple[int, int]] = []
-    if ">" in text:
-        offset = 0
-        for line in text.split("\n"):
-            body = line.lstrip()
-            if body.startswith(">"):
-                regions.append((offset + len(line) - len(body.lstrip("> ")), offset + len(line)))
-            offset += len(line) + 1
-    stack: list[tuple[str, int]] = []
-    size = len(text)
-    for match in _QUOTE_CHARS.finditer(text):
-        at, char = match.start(), match.group()
-        if char == "\n\n":
-            regions.extend((start + 1, at) for mark, start in stack if mark not in _SINGLE)
-            stack = []
+    for k, top in enumerate(ranked):
+        if claimed[k]:
             continue
-        before = text[at - 1] if at else " "
-        after = text[at + 1] if at + 1 < size else " "
-        closes = char in _CLOSING_QUOTES and not before.isspace() and not after.isalnum()
-        opens = char in _OPENING_QUOTES and (before.isspace() or before in "([{—–-/" or before in _OPENING_QUOTES) \
-            and not after.isspace()
-        if closes and stack:
-            regions.append((stack.pop()[1] + 1, at))
-        elif opens:
-            stack.append((char, at))
-    regions.extend((start + 1, size) for mark, start in stack if mark not in _SINGLE)
-    return regions
+        low, high = bisect.bisect_left(firsts, top[0] - longest + 1), bisect.bisect_left(firsts, top[1])
+        group = sorted(m for m in by_first[low:high] if not claimed[m] and min(ranked[m][1], top[1])
+                       - max(ranked[m][0], top[0]) >= min(ranked[m][1] - ranked[m][0], top[1] - top[0]) / 2)
+        chosen.append(min((ranked[m] for m in group if ranked[m][2] >= 0.8 * top[2]), key=lambda run: run[3]))
+        for m in group:
+            claimed[m] = True
+    return chosen
 
 
 def _marked_mask(tokens: list[Token], regions: list[tuple[int, int]]) -> list[bool]:
     mask = [False] * len(tokens)
-    starts = [token[1] for token in tokens]
+    starts = list(map(itemgetter(1), tokens))
     for start, end in regions:
-        for at in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
-            mask[at] = True
+        first, stop = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        mask[first:stop] = [True] * (stop - first)
     return mask
 
 
-def _span_chars(text: str, tokens: list[Token], first: int, stop: int,
+def _span_chars(text: str, tokens: list[Token], starts: list[int], first: int, stop: int,
                 regions: list[tuple[int, int]]) -> tuple[int, int]:
     """The quoted passage's characters: the whole marked passage when the copy covers most of it."""
     start, end = tokens[first][1], tokens[stop - 1][2]
-    starts = [token[1] for token in tokens]
     for region_start, region_end in regions:
         inner_first, inner_stop = bisect.bisect_left(starts, region_start), bisect.bisect_left(starts, region_end)
         shared = min(stop, inner_stop) - max(first, inner_first)
@@ -257,11 +312,11 @@ def _span_chars(text: str, tokens: list[Token], first: int, stop: int,
     return start, end
 
 
-def _tfidf(all_tokens: list[list[Token]]) -> list[dict[str, float]]:
+def _tfidf(all_words: list[list[str]]) -> list[dict[str, float]]:
     """Unit-length tf-idf vectors of each comment's content words."""
-    counts = [Counter(stem(word) for word, _, _ in tokens
-                      if len(word) > 2 and word not in STOPWORDS and not word.isdigit())
-              for tokens in all_tokens]
+    counts = [Counter(map(stem, [word for word in words if len(word) > 2 and word not in STOPWORDS
+                                 and not word.isdigit()]))
+              for words in all_words]
     frequency = Counter(word for count in counts for word in count)
     total = len(counts)
     vectors = []
@@ -348,7 +403,7 @@ def _infer_thread(comments: list[Comment], article_text: str | None,
 def _merge_quotes(state: ThreadState, i: int) -> tuple[dict[str, Any], ...]:
     """The spans found now, plus spans from elsewhere (a format's markup) that still fit the text;
     spans from an earlier run of this inference (sourced in the thread or the article) are replaced."""
-    text, ours = state.texts[i], state.by_id
+    text, ours = state.comments[i].text or "", state.by_id
     kept = [dict(q) for q in state.comments[i].quotes if str(q.get("source_id")) not in ours
             and q.get("source_id") != "article"
             and isinstance(q.get("start"), int) and isinstance(q.get("end"), int)

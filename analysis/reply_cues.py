@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Callable, Protocol
 
 from analysis.reply_names import TITLES, Candidate, NameHit, NameIndex, Token, is_common
@@ -57,9 +58,9 @@ _LEADING_MARKS = set(" \t\"“”‘’'«»()*_>")
 class QuoteSpan:
     """A passage of a comment copied from an earlier comment (``source`` index) or the article (-1)."""
 
-    start: int  #: character offset in the quoting comment's text
+    start: int  #: character offset in the quoting comment's (full) text
     end: int
-    first: int  #: first token index
+    first: int  #: first token index (in the tokens of the comment's reading)
     stop: int  #: one past the last token index
     source: int
     matched: int  #: tokens the copy shares with its source
@@ -80,7 +81,7 @@ class Link:
 class ThreadView(Protocol):
     """What the cues read; built by ``analysis.replies.ThreadState``."""
 
-    texts: list[str]
+    texts: list[str]  #: what is read of each comment: all of it unless it is long (``reply_names.read``)
     tokens: list[list[Token]]
     author_keys: list[str]
     ids: list[str]
@@ -105,7 +106,7 @@ def _is_self(view: ThreadView, i: int, j: int) -> bool:
 
 
 def _starts(tokens: list[Token]) -> list[int]:
-    return [token[1] for token in tokens]
+    return list(map(itemgetter(1), tokens))
 
 
 def _capitalised(text: str, token: Token) -> bool:

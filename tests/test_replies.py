@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.replies import infer_replies, infer_thread
-from analysis.reply_names import author_key
+from analysis.reply_names import EXCERPT_CHARS, OPENING_CHARS, READ_CHARS, author_key, read
 from scraper.errors import InputError
 from scraper.formats import parse_source
 from scraper.records import COMMENT_SCHEMA, Comment, comments_frame
@@ -374,6 +374,67 @@ def test_the_input_comments_and_their_order_are_kept():
     result = infer_thread(shuffled)[0]
     assert [c.id for c in result] == ["2", "1"] and result[0].parent_id == "1"
     assert comments[1].parent_id is None
+
+
+# --- long comments: a bounded reading ---------------------------------------------------------------
+
+#: About 15,000 characters of prose naming nobody, quoting nothing and sharing no passage with the posts.
+FILLER = " ".join(f"Paragraph {k} weighs drainage, zoning and bus timetables for ward {k}." for k in range(220))
+PASSAGE = "bike lanes on Elm Street cut crashes by a third within two years"
+POSTS = (("Marcus Bell", f"The {PASSAGE} of opening."),
+         ("Priya Nair", "The library should open on Sundays for students."))
+
+
+def _long_reply(text: str) -> Comment:
+    assert len(text) > 10_000
+    return infer_thread(thread(*POSTS, ("Tom Okafor", text)))[0][2]
+
+
+def test_a_long_reply_quoting_a_passage_in_its_middle_links_to_it_with_the_span_in_its_own_text():
+    text = FILLER[:6_000] + f' Someone claimed that "{PASSAGE}" and I doubt it. ' + FILLER[6_000:]
+    reply = _long_reply(text)
+    # marked, 13 of 15 words for full length, exact: 0.6 + 0.15 + 0.15 * 13 / 15
+    assert (reply.parent_id, reply.reply_evidence, reply.reply_confidence) == ("1", "quote", 0.88)
+    [span] = reply.quotes
+    assert span["source_id"] == "1" and text[span["start"]:span["end"]] == PASSAGE
+
+
+def test_a_long_reply_quoting_on_gt_lines_at_its_end_links_to_it():
+    text = FILLER + "\n\n> The library should open on Sundays for students.\n\nWho would staff it?"
+    reply = _long_reply(text)
+    assert (reply.parent_id, reply.reply_evidence) == ("2", "quote")
+    assert text[reply.quotes[0]["start"]:reply.quotes[0]["end"]] == "The library should open on Sundays for students."
+
+
+def test_a_long_reply_addressed_at_its_start_or_with_an_at_name_in_its_middle():
+    opening = _long_reply("@Priya Nair you are right. " + FILLER)
+    middle = _long_reply(FILLER[:8_000] + " Ask @Marcus Bell about it. " + FILLER[8_000:])
+    assert (opening.parent_id, opening.reply_evidence, opening.reply_confidence) == ("2", "address", 0.95)
+    assert (middle.parent_id, middle.reply_evidence, middle.reply_confidence) == ("1", "address", 0.9)
+
+
+def test_a_header_before_a_quotation_deep_in_a_long_reply_is_read():
+    text = FILLER[:9_000] + f'\n\nMarcus Bell wrote:\n"The {PASSAGE}."\n\n' + FILLER[9_000:]
+    reply = _long_reply(text)
+    assert (reply.parent_id, reply.reply_evidence, reply.reply_confidence) == ("1", "header", 0.9)
+
+
+def test_a_passage_in_the_opening_of_a_long_comment_can_be_quoted_later():
+    essay = "Council money should go to " + PASSAGE + " of opening. " + FILLER
+    comments = thread(("Marcus Bell", essay), ("Priya Nair", "Fine."), ("Tom Okafor", f'"{PASSAGE}" is wrong.'))
+    assert parents(comments)[2] == ("1", "quote")
+
+
+def test_a_long_comment_is_read_in_bounded_pieces_that_map_back_to_its_text():
+    text = FILLER + "".join(f' "Quoted point number {k} here." and @Someone{k} ' + FILLER[:300] for k in range(300))
+    reading = read(text)
+    assert len(text) > 100_000 and len(reading.text) <= OPENING_CHARS + EXCERPT_CHARS + 200
+    assert reading.text.startswith(FILLER[:OPENING_CHARS]) and len(reading.starts) > 1
+    for k, (start, origin) in enumerate(zip(reading.starts, reading.origins)):
+        stop = reading.starts[k + 1] - 2 if k + 1 < len(reading.starts) else len(reading.text)
+        assert reading.text[start:stop] == text[origin:origin + stop - start]
+        assert reading.real(start + 3) == origin + 3
+    assert read(FILLER[:READ_CHARS]).text == FILLER[:READ_CHARS]
 
 
 # --- frame form -------------------------------------------------------------------------------------
