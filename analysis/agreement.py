@@ -160,25 +160,27 @@ def _parent_claims(parent_text: str) -> tuple[list[tuple[str, frozenset[str]]], 
     numbers index, so a long reply to a long parent is not compared sentence by sentence with it all."""
     parent = [(s, cues.stem_set(s)) for s in cues.sentence_tuple(parent_text) if not s.rstrip().endswith("?")]
     parent = [(s, stems) for s, stems in parent if stems]
-    index: dict[str, list[int]] = {}
+    index: dict[str, list[int]] = defaultdict(list)  # read with .get: a missing stem adds no entry
     for number, (_, stems) in enumerate(parent):
         for stem in stems:
-            index.setdefault(stem, []).append(number)
+            index[stem].append(number)
     return parent, index
 
 
 def _question_cues(own: str, parent_text: str, names: set[str], parent_is_question: bool,
                    evidence: _Evidence) -> None:
-    parent_stems = cues.stem_set(parent_text) | {cues.stem(n) for n in names if " " not in n}
+    parent_stems = None  # built at the first question: most replies ask none
     for sentence in cues.sentence_tuple(own):
         if not sentence.rstrip().endswith("?"):
             continue
+        if parent_stems is None:
+            parent_stems = cues.stem_set(parent_text) | {cues.stem(n) for n in names if " " not in n}
         tokens = cues.word_tuple(sentence)
         stems = cues.stem_set(sentence)
         if tokens and len(tokens) <= 6 and stems and stems <= parent_stems:
             evidence.add("disagree", 0.6, "throws the parent's words back as a question")
             return
-        if not parent_is_question and (set(tokens) & cues.SECOND_PERSON or cues.mentions(tokens, names)):
+        if not parent_is_question and (not cues.SECOND_PERSON.isdisjoint(tokens) or cues.mentions(tokens, names)):
             evidence.add("disagree", 0.35, "question put to the addressee")
             return
 
@@ -186,14 +188,17 @@ def _question_cues(own: str, parent_text: str, names: set[str], parent_is_questi
 def _addressee_cues(own: str, names: set[str], evidence: _Evidence) -> None:
     for sentence in cues.sentence_tuple(own):
         tokens = cues.word_tuple(sentence)
-        if (set(tokens) & cues.SECOND_PERSON or cues.mentions(tokens, names)) and cues.polarity(sentence) <= -0.3:
+        if (not cues.SECOND_PERSON.isdisjoint(tokens) or cues.mentions(tokens, names)) and cues.polarity(sentence) <= -0.3:
             evidence.add("disagree", 0.35, "negative words aimed at the addressee")
             return
 
 
 def _scare_quote_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
+    phrases = cues.scare_quotes(own)
+    if not phrases:  # most replies: the parent's words need not be joined
+        return
     parent_norm = " ".join(cues.word_tuple(parent_text))
-    for phrase in cues.scare_quotes(own):
+    for phrase in phrases:
         squashed = " ".join(cues.word_tuple(phrase))
         if squashed and f" {squashed} " in f" {parent_norm} ":
             evidence.add("disagree", 0.4, "the parent's words in scare quotes")

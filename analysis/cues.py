@@ -44,14 +44,16 @@ def _opener(phrases: Iterable[str]) -> re.Pattern[str]:
 def _anywhere(phrases: Iterable[str]) -> re.Pattern[str]:
     phrases = list(phrases)
     pattern = re.compile(rf"(?<![a-z0-9])(?:{_alternatives(phrases)})(?![a-z0-9])")
-    _NEEDS[pattern] = _needs_phrases(phrases)
+    _NEEDS[id(pattern)] = _needs_phrases(phrases)
     return pattern
 
 
 _ALNUM = re.compile(r"[a-z0-9]+")
-#: pattern -> a test on the alphanumeric runs of a normalised text that every match of it passes
-#: (``may_match``): most comments hold none of a phrase list's words and skip the regex search.
-_NEEDS: dict[re.Pattern[str], Callable[[frozenset[str]], bool]] = {}
+#: id(pattern) -> a test on the alphanumeric runs of a normalised text that every match of it passes
+#: (``may_match``): most comments hold none of a phrase list's words and skip the regex search. Keyed
+#: by id, not by the pattern: hashing a compiled pattern hashes its whole program (microseconds for a
+#: long alternation, on every look-up); the patterns are module constants, so their ids never change.
+_NEEDS: dict[int, Callable[[frozenset[str]], bool]] = {}
 
 
 def _needs_phrases(phrases: Iterable[str]) -> Callable[[frozenset[str]], bool]:
@@ -179,7 +181,7 @@ PIECE_NOUNS = ("article", "piece", "op-ed", "oped", "op ed", "editorial", "colum
 #: "this article", "the author", "your review": a determiner binds the noun to the piece at hand.
 PIECE_REF = re.compile(rf"(?<![a-z0-9])(?:this|the|that|your|ur|today's)\s+(?:{_alternatives(PIECE_NOUNS)})(?![a-z0-9])")
 
-_NEEDS[PIECE_REF] = _needs_phrases(PIECE_NOUNS)  # the noun ends in a look-ahead, after a space
+_NEEDS[id(PIECE_REF)] = _needs_phrases(PIECE_NOUNS)  # the noun ends in a look-ahead, after a space
 
 PIECE_PRAISE = _anywhere([
     "great article", "great piece", "great review", "great post", "great read", "great analysis",
@@ -264,10 +266,10 @@ POSITION_AGAINST = re.compile(
     r"|count\s+me\s+out|i\s+(?:don't|do\s+not|can't|cannot)\s+(?:support|back|endorse)\s+(?:this|it|that|the))"
     r"(?![a-z0-9])")
 # Runs every match needs (see _needs_phrases): "i" and a verb of position, or "count me in/out", "sign me up".
-_NEEDS[POSITION_FAVOR] = lambda present: bool(
+_NEEDS[id(POSITION_FAVOR)] = lambda present: bool(
     "i" in present and present & {"favor", "favour", "for", "board", "fine", "behind", "support", "back", "endorse"}
     or {"count", "me", "in"} <= present or {"sign", "me", "up"} <= present)
-_NEEDS[POSITION_AGAINST] = lambda present: bool(
+_NEEDS[id(POSITION_AGAINST)] = lambda present: bool(
     "i" in present and present & {"against", "opposed", "oppose", "support", "back", "endorse"}
     or {"count", "me", "out"} <= present)
 #: "both sides are exaggerating", "I'm on the fence": a declared lack of side.
@@ -311,7 +313,10 @@ wants people anyone anything everyone everything someone something also already 
 nobody none maybe perhaps actually simply literally honestly""".split())
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|\n+")
+#: Where a sentence ends: a sign of the end then closing marks and white space, or line breaks. The sign
+#: is part of the match (``sentence_tuple`` keeps it in its sentence) rather than a look-behind: a
+#: pattern that opens with a character class is searched for that class, over twice as fast.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”’)\]]*\s+|\n+")
 _QUOTE_CHARS = "\"“”„«»"
 _ABBREVIATION_END = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|vs|etc|"
                                r"e\.g|i\.e|approx|No|Inc|Ltd|Co|Mt|Ft)\.)$")
@@ -333,7 +338,7 @@ def runs(lowered: str) -> frozenset[str]:
 
 def may_match(pattern: re.Pattern[str], lowered: str) -> bool:
     """False only where ``pattern`` cannot match ``lowered``: it lacks words every match holds."""
-    needs = _NEEDS.get(pattern)
+    needs = _NEEDS.get(id(pattern))
     return needs is None or needs(runs(lowered))
 
 
@@ -380,8 +385,12 @@ def sentence_tuple(text: str) -> tuple[str, ...]:
     """``sentences`` as a tuple, remembered."""
     found: list[str] = []
     start, joinable = 0, False
-    for match in [*_SENTENCE_END.finditer(text), None]:
-        piece = text[start:match.start() if match else len(text)].strip()
+    for match in [*_SENTENCE_BREAK.finditer(text), None]:
+        if match is None:
+            cut = len(text)
+        else:  # a break after a sign of the end keeps the sign in its sentence
+            cut = match.start() if text[match.start()] == "\n" else match.start() + 1
+        piece = text[start:cut].strip()
         if piece.strip(" \t-–—*•"):
             if found and joinable:
                 found[-1] = f"{found[-1]} {piece}"
@@ -407,10 +416,31 @@ def content_stems(text: str) -> set[str]:
     return set(stem_set(text))
 
 
+#: word -> its stem where the word carries content (see ``content_stems``), else None: one look-up per
+#: word instead of the length, stop-word and digit tests and a call of the stemmer's cache. Emptied when
+#: it outgrows ``CACHE_SIZE`` and by ``clear_caches``.
+_CONTENT_STEM: dict[str, str | None] = {}
+
+
+def _content_stem(word: str) -> str | None:
+    return stem(word) if len(word) >= 3 and word not in STOPWORDS and not word.isdigit() else None
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def stem_set(text: str) -> frozenset[str]:
     """``content_stems`` as a frozenset, remembered."""
-    return frozenset(stem(w) for w in word_tuple(text) if len(w) >= 3 and w not in STOPWORDS and not w.isdigit())
+    tokens = word_tuple(text)
+    table = _CONTENT_STEM
+    try:
+        found = frozenset(map(table.__getitem__, tokens))
+    except KeyError:  # a word not seen yet
+        if len(table) >= CACHE_SIZE:
+            table.clear()
+        for word in tokens:
+            if word not in table:
+                table[word] = _content_stem(word)
+        found = frozenset(map(table.__getitem__, tokens))
+    return found.difference((None,)) if None in found else found
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -459,8 +489,16 @@ def name_token_set(name: str | None) -> frozenset[str]:
 
 def mentions(text_words: list[str], names: set[str]) -> bool:
     """Whether a tokenised text contains one of ``names`` (each a word or a space-joined phrase)."""
+    if not names:
+        return False
+    # A name without a space stands in the joined text exactly where it is one of the words.
+    if any(name in text_words for name in names if " " not in name):
+        return True
+    phrases = [name for name in names if " " in name]
+    if not phrases:
+        return False
     joined = " " + " ".join(text_words) + " "
-    return any(f" {name} " in joined for name in names)
+    return any(f" {name} " in joined for name in phrases)
 
 
 @dataclass(frozen=True)
@@ -483,7 +521,9 @@ def own_text(text: str, quotes: list[dict[str, Any]] | None = None, parent_text:
     any quoted passage comes from ``parent_text``. ``opening`` is the first own sentence, normalised,
     with a leading ``@Name``/``To Name:`` address removed, for opener cues.
     """
-    spans = sorted((int(q["start"]), int(q["end"]), q.get("source_id")) for q in (quotes or [])
+    if not quotes:  # most comments mark no quote span
+        return _own_text(text, (), parent_text, addressee)
+    spans = sorted((int(q["start"]), int(q["end"]), q.get("source_id")) for q in quotes
                    if q and q.get("start") is not None and q.get("end") is not None)
     return _own_text(text, tuple((start, end) for start, end, _ in spans), parent_text, addressee)
 
@@ -584,3 +624,4 @@ def clear_caches() -> None:
     for cached in (runs, word_tuple, word_set, sentence_tuple, stem_set, is_negated, polarity,
                    critical_polarity, name_token_set, _own_text):
         cached.cache_clear()
+    _CONTENT_STEM.clear()

@@ -185,3 +185,26 @@ def test_agreement_macro_f1_pooled():
           f"| majority baseline {baseline:.3f}")
     assert scores["macro_f1"] >= POOLED_FLOOR
     assert scores["macro_f1"] > baseline
+
+
+def test_sentences_keep_their_end_signs_and_join_after_abbreviations():
+    """The splitter keeps ".", "!", "?" with their sentence (closing marks after them go with the break),
+    and does not cut after an initial or a common abbreviation, unless a line break follows it."""
+    assert cues.sentence_tuple('He said "no." Then left! Why? OK') == ('He said "no.', "Then left!", "Why?", "OK")
+    assert cues.sentence_tuple("Ask Dr. Smith about the U.S. Army. Fine.") == (
+        "Ask Dr. Smith about the U.S. Army.", "Fine.")
+    assert cues.sentence_tuple("Ask Dr.\nSmith now") == ("Ask Dr.", "Smith now")
+    assert cues.sentence_tuple("one\n\n - \ntwo…three… four") == ("one", "two…three…", "four")
+    assert cues.sentence_tuple("e.g. this") == ("e.g. this",)
+
+
+def test_content_stems_skip_stop_words_numbers_and_short_words():
+    assert cues.stem_set("The 2024 cars were running on it, and I ran") == frozenset({"car", "run", "ran"})
+    assert cues.stem_set("it is what it is") == frozenset()
+
+
+def test_mentions_finds_single_names_and_full_names_as_whole_words():
+    words = cues.word_tuple("I think Ann Lee is right, annie")
+    assert cues.mentions(words, {"ann lee"}) and cues.mentions(words, {"annie"})
+    assert not cues.mentions(words, {"lee ann"}) and not cues.mentions(words, {"ann l"})
+    assert not cues.mentions(words, {"an"}) and not cues.mentions(words, set())
