@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from analysis import cues
+from analysis.collector import paused
 from scraper.errors import InputError
 
 LABELS = ("agree", "disagree", "neutral")
@@ -242,6 +243,7 @@ def require_columns(frame: pl.DataFrame, columns: tuple[str, ...], stage: str) -
                          "analysis frame", "build it from comment records (scraper.records.COMMENT_SCHEMA)")
 
 
+@paused()  # see analysis.collector
 def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``agreement`` (agree/disagree/neutral; null where ``parent_id`` is null) and
     ``agreement_confidence`` (0..1). Reads thread_id, id, text, parent_id, and author and quotes when present.

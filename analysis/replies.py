@@ -65,16 +65,15 @@ bounded per comment by the reading.
 from __future__ import annotations
 
 import bisect
-import contextlib
-import gc
 import math
 from collections import Counter
 from itertools import compress
 from operator import itemgetter
-from typing import Any, Iterator
+from typing import Any
 
 import polars as pl
 
+from analysis.collector import paused
 from analysis.reply_cues import ARTICLE, CUES, Link, QuoteSpan, address, named_authors, span_dict
 from analysis.reply_names import (STOPWORDS, NameHit, NameIndex, Reading, Token, author_key, marked_regions,
                                   read, stem, tokenize)
@@ -349,22 +348,8 @@ def infer_thread(comments: list[Comment], article_text: str | None = None,
     """New comments (same order) with parent_id, reply_evidence, reply_confidence and quotes filled, and a
     report {evidence: links}. Source threading (``markup``) is kept; ``infer=False`` infers no parent
     (quoted passages are still located: they are a fact of the text, not a guess)."""
-    with _collector_paused():
+    with paused():
         return _infer_thread(comments, article_text, infer)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: a long thread allocates hundreds of thousands of small
-    tuples and lists (tokens, shingle postings), none in a cycle, which the collector would otherwise
-    rescan again and again (a third of the time on a 5,000-comment thread)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _infer_thread(comments: list[Comment], article_text: str | None,
@@ -420,7 +405,7 @@ def infer_replies(frame: pl.DataFrame, threads: pl.DataFrame | None = None, infe
     (and source_format); sets parent_id, reply_evidence, reply_confidence, quotes per thread. ``threads``
     (thread_id, article_text) lets quotes of the article be told from replies. Row order and other
     columns are kept."""
-    with _collector_paused():
+    with paused():
         return _infer_frame(frame, threads, infer)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from analysis import cues
+from analysis.collector import paused
 from analysis.agreement import add_agreement, clear_caches, require_columns, tree_belief
 from analysis.evaluate import apply_labels
 from scraper.errors import InputError
@@ -361,6 +362,7 @@ def _opening_id(rows: list[dict]) -> str | None:
     return min(top, key=lambda r: r["position"] if r.get("position") is not None else math.inf)["id"] if top else None
 
 
+@paused()  # see analysis.collector
 def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.DataFrame:
     """Add ``stance`` (favor/against/none), ``stance_confidence`` (0..1) and ``stance_target``
     ("article", or "opening comment" for a thread without article text, judged toward its first

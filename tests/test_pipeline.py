@@ -171,3 +171,27 @@ def test_pooled_parsing_raises_the_first_bad_source_in_order(tmp_path):
     with pytest.raises(InputError) as caught:
         read_threads([str(SEED), str(empty), str(binary)], workers=2)
     assert "empty.txt" in str(caught.value) and "empty" in str(caught.value).split("empty.txt", 1)[1]
+
+
+def test_stages_pause_the_garbage_collector_and_restore_it(seed):
+    """analysis.collector.paused: the collector is off inside the stages, back as it was after them,
+    also when a stage fails."""
+    import gc
+
+    from analysis.collector import paused
+
+    frame, threads = load([ROOT / "comments.jsonl"])
+    assert gc.isenabled()
+    analyze(frame, threads)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        analyze(frame, threads)
+        assert not gc.isenabled(), "a collector switched off by the caller stays off"
+    finally:
+        gc.enable()
+    with pytest.raises(ZeroDivisionError):
+        with paused():
+            assert not gc.isenabled()
+            1 / 0
+    assert gc.isenabled()
