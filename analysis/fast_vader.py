@@ -13,8 +13,9 @@ once (bounded cache); only sentiment words are visited, and one with no booster,
 word among the three before it skips the window rules, which could not change it; the word list is
 lower-cased once, not four times per sentiment word; idiom strings are built only where an idiom's
 first two words occur; the ``but`` rewrite runs on non-zero scores with a value index, linear where
-the reference is quadratic; ASCII text skips the emoji pass; repeated texts hit an LRU cache; large
-batches go to a process pool whose workers load the tables once.
+the reference is quadratic; ASCII text skips the emoji pass; ``compounds`` skips the ``neg``/``neu``/
+``pos`` shares it does not return; repeated texts hit an LRU cache; large batches go to a process pool
+whose workers load the tables once.
 """
 
 from __future__ import annotations
@@ -271,12 +272,30 @@ def _amplifier(text: str) -> float:
 
 
 def _score(text: str) -> Scores:
+    values, n, text = _valences(text)
+    if n == 0:
+        return (0.0, 0.0, 0.0, 0.0)
+    return _score_valence(values, n, text)
+
+
+def _compound(text: str) -> float:
+    """``_score(text)[3]`` without the ``neg``/``neu``/``pos`` shares (the same steps, the same bits)."""
+    values, _, text = _valences(text)
+    if not values:
+        return 0.0
+    sum_s, _ = _emphasis(values, text)
+    return round(_squash(sum_s), 4)
+
+
+def _valences(text: str) -> tuple[list[float], int, str]:
+    """(the scores of the sentiment words in order, the number of words, the text after the emoji
+    step): everything ``score_valence`` reads."""
     lexicon = tables().lexicon
     text = replace_emoji(text)
     raws = text.split()
     n = len(raws)
     if n == 0:
-        return (0.0, 0.0, 0.0, 0.0)
+        return [], 0, text
     infos = list(map(_token_cache.get, raws))
     if None in infos:
         infos = [info or _learn(raw) for info, raw in zip(infos, raws)]
@@ -301,7 +320,7 @@ def _score(text: str) -> Scores:
         values.append(valence)
     if values and "but" in lows:
         _but_rewrite(hits, values, lows.index("but"))
-    return _score_valence(values, n, text)
+    return values, n, text
 
 
 def _score_valence(values: list[float], n: int, text: str) -> Scores:
@@ -310,14 +329,8 @@ def _score_valence(values: list[float], n: int, text: str) -> Scores:
     The reference sums all ``n`` scores; adding a zero never changes a float sum that starts at +0.0,
     so summing the sentiment words alone in the same order gives the same bits.
     """
-    sum_s = float(sum(values))
-    amplifier = _amplifier(text)
-    if sum_s > 0:
-        sum_s += amplifier
-    elif sum_s < 0:
-        sum_s -= amplifier
-    compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
-    compound = -1.0 if compound < -1.0 else 1.0 if compound > 1.0 else compound
+    sum_s, amplifier = _emphasis(values, text)
+    compound = _squash(sum_s)
     pos_sum = 0.0
     neg_sum = 0.0
     neu_count = n - len(values)
@@ -337,8 +350,28 @@ def _score_valence(values: list[float], n: int, text: str) -> Scores:
             round(math.fabs(pos_sum / total), 3), round(compound, 4))
 
 
+def _emphasis(values: list[float], text: str) -> tuple[float, float]:
+    """(the sum of ``values`` pushed away from zero by the punctuation emphasis, that emphasis)."""
+    sum_s = float(sum(values))
+    amplifier = _amplifier(text)
+    if sum_s > 0:
+        sum_s += amplifier
+    elif sum_s < 0:
+        sum_s -= amplifier
+    return sum_s, amplifier
+
+
+def _squash(sum_s: float) -> float:
+    """The reference's ``normalize`` (alpha 15), unrounded."""
+    compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
+    return -1.0 if compound < -1.0 else 1.0 if compound > 1.0 else compound
+
+
 #: ``scores(text) -> (neg, neu, pos, compound)``, remembered for repeated texts.
 scores = lru_cache(maxsize=TEXT_CACHE_SIZE)(_score)
+#: ``compound_scores(text) -> compound``, what ``compounds`` scores by: it skips the shares and has
+#: its own memory of repeated texts.
+compound_scores = lru_cache(maxsize=TEXT_CACHE_SIZE)(_compound)
 
 
 def polarity_scores(text: str) -> dict[str, float]:
@@ -365,7 +398,7 @@ def _init_worker() -> None:
 
 
 def _compound_chunk(texts: list[str]) -> list[float]:
-    return [scores(text)[3] for text in texts]
+    return [compound_scores(text) for text in texts]
 
 
 def resolve_workers(count: int, workers: int | None) -> int:
@@ -412,5 +445,5 @@ def compounds(texts: Iterable[str], workers: int | None = None) -> list[float]:
             pass
     for text in unique:
         if text not in found:
-            found[text] = scores(text)[3]
+            found[text] = compound_scores(text)
     return [found[text] for text in texts]

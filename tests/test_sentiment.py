@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import polars as pl
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -10,10 +13,15 @@ from analysis import fast_vader, sentiment
 from analysis.sentiment import (
     EMOJI_RUN_MAX,
     RUN_MAX,
+    SAMPLE_CHARS,
+    SAMPLE_UNIT_CHARS,
+    SAMPLE_WINDOWS,
     SHORT_CHARS,
     UNIT_WORDS,
     add_sentiment,
+    all_units,
     own_words,
+    sample_windows,
     score_texts,
     sentiment_label,
     split_sentences,
@@ -44,10 +52,14 @@ def expected(reference, corpus):
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    fast_vader.scores.cache_clear()
-    fast_vader._token_cache.clear()
+    _clear_caches()
     yield
+    _clear_caches()
+
+
+def _clear_caches():
     fast_vader.scores.cache_clear()
+    fast_vader.compound_scores.cache_clear()
     fast_vader._token_cache.clear()
 
 
@@ -70,6 +82,10 @@ def test_corpus_is_large_and_varied(corpus):
 
 def test_fast_scores_equal_vader_on_the_whole_corpus(corpus, expected):
     assert _differences(corpus, expected) == []
+
+
+def test_compounds_alone_equal_vader_on_the_whole_corpus(corpus, expected):
+    assert fast_vader.compounds(corpus, workers=1) == [want["compound"] for want in expected]
 
 
 def test_indexed_but_rewrite_equals_vader(corpus, expected, monkeypatch):
@@ -294,17 +310,149 @@ def test_one_unit_long_text_keeps_its_vader_score():
 
 def test_run_on_sentence_is_cut_into_bounded_units():
     words = [f"word{k}" for k in range(500)]
-    pieces = units(" ".join(words) + " " + "x" * SHORT_CHARS)
+    pieces = all_units(" ".join(words) + " " + "x" * SHORT_CHARS)
     assert max(weight for _, weight in pieces) == UNIT_WORDS
     assert sum(weight for _, weight in pieces) == 501
+    first = words[:200]
+    short = " ".join(first)
+    assert SHORT_CHARS < len(short) <= SAMPLE_CHARS
+    pieces = [first[k:k + UNIT_WORDS] for k in range(0, 200, UNIT_WORDS)]
+    assert units(short) == all_units(short) == [(" ".join(piece), len(piece)) for piece in pieces]
+
+
+def test_sampled_run_on_text_reads_each_stretch_once():
+    words = [f"w{k}" for k in range(3000)]
+    pieces = units(" ".join(words))
+    assert len(pieces) == SAMPLE_WINDOWS
+    assert max(weight for _, weight in pieces) <= UNIT_WORDS
+    read = [int(word[1:]) for unit, _ in pieces for word in unit.split()]
+    assert read == sorted(set(read))  # in order, none twice
+    assert read[0] == 0 and read[-1] > 3000 * (SAMPLE_WINDOWS - 1) / SAMPLE_WINDOWS
+    # A run-on sentence after a sentence longer than the windows' spacing: a window opening in that
+    # one takes the run-on from its start (its first SAMPLE_UNIT_CHARS), and the windows opening in
+    # that stretch, seeing no sentence end, read on from where it stopped, not the same words again.
+    longer = " ".join(f"v{k}" for k in range(150)) + "."
+    run_on = [f"word{k:06d}" for k in range(1000)]  # 43 fit in SAMPLE_UNIT_CHARS: all are read
+    text = " ".join(["Before it.", longer, " ".join(run_on), "After that."])
+    assert len(longer) > len(text) / SAMPLE_WINDOWS
+    read = [word for unit, _ in units(text) for word in unit.split()]
+    assert read[2:4] == run_on[:2] and len(read) == len(set(read))
 
 
 def test_walls_of_emoji_and_but_are_collapsed():
-    assert units("\U0001F602" * 5000) == [(" ".join(["\U0001F602"] * RUN_MAX), RUN_MAX)]
-    mixed = units("\U0001F602\U0001F621\U0001F44D\U0001F494\U0001F389" * 1000)
-    assert mixed == [("\U0001F602 \U0001F621 \U0001F44D \U0001F494 \U0001F389", EMOJI_RUN_MAX)]
-    assert units("but " * 5000) == [("but but but", 3)]
+    laughing = " ".join(["\U0001F602"] * RUN_MAX)
+    assert all_units("\U0001F602" * 5000) == [(laughing, RUN_MAX)]
+    assert units("\U0001F602" * 5000) == [(laughing, RUN_MAX)] * SAMPLE_WINDOWS
+    assert score_texts(["\U0001F602" * 5000]) == [fast_vader.compound(laughing)]
+    cycle = ["\U0001F602", "\U0001F621", "\U0001F44D", "\U0001F494", "\U0001F389"]
+    mixed = "".join(cycle) * 1000
+    assert all_units(mixed) == [(" ".join(cycle), EMOJI_RUN_MAX)]
+    sampled = units(mixed)
+    assert len(sampled) == SAMPLE_WINDOWS
+    for unit, weight in sampled:  # each window opens somewhere in the cycle and keeps five of the run
+        assert weight == EMOJI_RUN_MAX and sorted(unit.split()) == sorted(cycle)
+    assert all_units("but " * 5000) == [("but but but", 3)]
+    assert units("but " * 5000) == [("but but but", 3)] * SAMPLE_WINDOWS
     assert score_texts(["but " * 5000]) == [0.0]
+
+
+POSITIVE = ["The staff were friendly and the view was lovely.",
+            "I really enjoyed the concert, the band was great.", "Thanks for the helpful explanation.",
+            "The new park is a nice place for families.", "What a wonderful, happy afternoon that was."]
+NEGATIVE = ["The trains were late again and the ticket price is awful.",
+            "I hate how the council ignored the residents.",
+            "The report was misleading and the numbers were wrong.", "What a sad waste of money.",
+            "The service was rude and the food was terrible."]
+
+
+def _prose(sentences, chars):
+    out, k, size = [], 0, 0
+    while size < chars:
+        out.append(sentences[k % len(sentences)])
+        size += len(out[-1]) + 1
+        k += 1
+    return " ".join(out)
+
+
+def _full_mean(text):
+    """The unbounded long path: the word-weighted mean over every unit."""
+    scored = [(fast_vader.compound(unit), weight) for unit, weight in all_units(text)]
+    return round(sum(c * w for c, w in scored) / sum(w for _, w in scored), 4)
+
+
+def test_long_text_is_scored_on_an_evenly_spread_sample_of_its_sentences():
+    sentences = [f"Item {k} stays here." for k in range(2000)]
+    text = " ".join(sentences)
+    assert len(text) > 10 * SAMPLE_CHARS
+    sampled = units(text)
+    assert len(sampled) == SAMPLE_WINDOWS
+    assert {unit for unit, _ in sampled} <= {unit for unit, _ in all_units(text)}
+    taken = [int(unit.split()[1]) for unit, _ in sampled]
+    assert taken[0] == 0  # the first window opens the text
+    starts = [text.index(sentence) for sentence in sentences]
+    for k, item in enumerate(taken[1:], 1):
+        # window k skips the sentence in progress at k/32 of the text and takes the next one
+        point = k * len(text) // SAMPLE_WINDOWS
+        following = next(n for n, start in enumerate(starts) if start > point)
+        assert item in (following, following + 1)
+    assert taken[-1] >= 2000 * (SAMPLE_WINDOWS - 1) / SAMPLE_WINDOWS
+    opens = [begin for begin, _, _ in sample_windows(text)]
+    assert opens[0] == 0 and all(text[at].isspace() for at in opens[1:])
+    assert [limit for _, limit, _ in sample_windows(text)] == opens[1:] + [len(text)]
+
+
+def test_sample_of_a_positive_then_negative_text_is_near_the_full_mean():
+    text = _prose(POSITIVE, 6000) + " " + _prose(NEGATIVE, 6000)
+    sampled = units(text)
+    signs = [fast_vader.compound(unit) > 0 for unit, _ in sampled]
+    assert signs == [True] * (SAMPLE_WINDOWS // 2) + [False] * (SAMPLE_WINDOWS // 2)
+    full = _full_mean(text)
+    assert abs(full) < 0.05
+    assert abs(score_texts([text])[0] - full) < 0.03
+
+
+def test_uniformly_negative_or_positive_long_texts_keep_their_sign():
+    negative, positive = _prose(NEGATIVE, 30_000), _prose(POSITIVE, 30_000)
+    scores = score_texts([negative, positive])
+    assert scores[0] < -0.5 and abs(scores[0] - _full_mean(negative)) < 0.1
+    assert scores[1] > 0.5 and abs(scores[1] - _full_mean(positive)) < 0.1
+    labels = add_sentiment(_frame([negative, positive]))["sentiment_label"].to_list()
+    assert labels == ["negative", "positive"]
+
+
+def test_sampled_score_is_deterministic():
+    text = _prose(POSITIVE[:3] + NEGATIVE[:2], 20_000)
+    first = score_texts([text], workers=1)
+    assert units(text) == units(text)
+    _clear_caches()
+    assert score_texts(["short and sweet", text, _prose(NEGATIVE, 9000)], workers=1)[1] == first[0]
+    assert score_texts([text] * 3, workers=1) == first * 3
+
+
+def test_texts_at_the_sample_bound_and_short_texts(reference):
+    prose = _prose(POSITIVE[:3] + NEGATIVE[:3], 2 * SAMPLE_CHARS)
+    at_bound, over = prose[:SAMPLE_CHARS], prose[:SAMPLE_CHARS + 1]
+    assert units(at_bound) == all_units(at_bound)  # every unit, up to SAMPLE_CHARS
+    assert len(all_units(at_bound)) > SAMPLE_WINDOWS
+    sampled = units(over)  # one character more: a sample of whole sentences
+    assert len(sampled) <= SAMPLE_WINDOWS < len(all_units(over))
+    assert {unit for unit, _ in sampled} <= {unit for unit, _ in all_units(over)}
+    assert abs(score_texts([over])[0] - _full_mean(over)) < 0.1
+    short = prose[:SHORT_CHARS]
+    assert units(short) == [(short, 1)]
+    assert score_texts([short]) == [reference.polarity_scores(short)["compound"]]
+
+
+def test_a_sampled_unit_is_bounded_however_the_text_runs():
+    sentence = " ".join(f"elephant{k:06d}" for k in range(200)) + "."  # 3,000 characters
+    text = " ".join(sentence + " " + _prose(POSITIVE, 400) for _ in range(10))
+    for begin, _, stop in sample_windows(text):
+        assert stop - begin <= sentiment.WINDOW_CHARS
+    sampled = units(text)
+    assert all(weight <= UNIT_WORDS and len(unit) <= SAMPLE_UNIT_CHARS for unit, weight in sampled)
+    assert max(len(unit) for unit, _ in sampled) > SAMPLE_UNIT_CHARS - len("elephant000000 ")
+    emoji = "\U0001F44D\U0001F621" * 3000  # no sentence end, no space: a window reads its own stretch
+    assert all(weight <= EMOJI_RUN_MAX for _, weight in units(emoji))
 
 
 def test_many_emoji_in_a_short_text_take_the_long_path():
@@ -313,9 +461,30 @@ def test_many_emoji_in_a_short_text_take_the_long_path():
     assert sentiment.is_short("nice " + "\U0001F44D" * 50)
 
 
+def test_own_words_finds_quote_lines_but_not_arrows():
+    text = "Prices went 3 -> 5 and x > y.\nStill fine."
+    assert own_words(text) is text
+    assert own_words("ok\n  > quoted here\nmine") == "ok\nmine"
+    assert own_words("\n\n> quoted first\nmine") == "mine"
+
+
+def test_sentence_end_pattern_equals_the_plain_one():
+    plain = re.compile(r"([.!?…]+[\"'”’»)\]]*)(?=\s)|\n+")
+    rng = random.Random(7)
+    alphabet = list("a .!?…\n\"'”’»)]\t(") + ["  ", "\r", "\u00a0", "xy"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        assert [(m.start(), m.end(), m.group(1) is None) for m in plain.finditer(text)] == \
+            [(m.start(), m.end(), m.group()[0] == "\n") for m in sentiment._SENTENCE_END.finditer(text)]
+
+
 def test_split_sentences():
     text = 'Mr. Smith said hi. I think e.g. this is bad!!! Really?\nNew line "quoted." End'
     assert split_sentences(text) == ["Mr. Smith said hi.", "I think e.g. this is bad!!!", "Really?",
                                      'New line "quoted."', "End"]
     assert split_sentences("The answer is no. Done") == ["The answer is no.", "Done"]
     assert split_sentences("  \n\n ") == []
+    assert split_sentences("a.\n\n\nb") == ["a.", "b"]
+    assert split_sentences("I live in the U.S. It is big.") == ["I live in the U.S. It is big."]
+    assert split_sentences("Incomprehensibilities. Next") == ["Incomprehensibilities.", "Next"]
+    assert split_sentences("((((((((((((((((((Mr. Smith came") == ["((((((((((((((((((Mr. Smith came"]
