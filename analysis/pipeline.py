@@ -50,14 +50,27 @@ def read_threads(specs: Iterable[str], format_name: str | None = None, options: 
     specs = list(specs)
     files = [k for k, spec in enumerate(specs) if spec != "-" and not is_url(spec)]
     processes = _processes(workers, len(files), _total_bytes(specs[k] for k in files) >= PARSE_POOL_MIN_BYTES)
-    threads: list[Thread] = []
-    fetcher = None
     pool = _start_pool(processes) if processes > 1 else None
     try:
-        parsed: dict[int, Any] = {}
+        threads = parse_sources(specs, format_name, options, fetch_options, pool)
+        return infer_all(_merge_pages(threads), infer, workers, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def parse_sources(specs: list[str], format_name: str | None = None, options: Any = None,
+                  fetch_options: Any = None, pool: ProcessPoolExecutor | None = None) -> list[Thread]:
+    """The threads of each source in order, as parsed (no page merging, no reply inference); local files
+    go to ``pool`` when one is given, URLs are fetched here one after the other."""
+    threads: list[Thread] = []
+    fetcher = None
+    parsed: dict[int, Any] = {}
+    try:
         try:
-            for k in files if pool else ():
-                parsed[k] = pool.submit(_parse_file, specs[k], format_name, options)
+            for k, spec in enumerate(specs if pool else ()):
+                if spec != "-" and not is_url(spec):
+                    parsed[k] = pool.submit(_parse_file, spec, format_name, options)
         except (OSError, BrokenProcessPool):  # no process to be had: what was not sent is parsed here
             pass
         for k, spec in enumerate(specs):
@@ -75,12 +88,10 @@ def read_threads(specs: Iterable[str], format_name: str | None = None, options: 
                 threads.extend(_parse(fetcher.fetch(spec), format_name, options))
             else:
                 threads.extend(_parse_file(spec, format_name, options))
-        return infer_all(_merge_pages(threads), infer, workers, pool)
+        return threads
     finally:
         if fetcher is not None:
             fetcher.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
 
 
 #: From this many bytes of local files (two or more), they are parsed on a process per core.

@@ -18,8 +18,9 @@ then runs in a fresh child process (``--child``), so its peak memory is its own:
 child plus the largest of its own children (the sentiment pool's worker; on two cores there is one, so
 the sum bounds the tree's peak). Stages:
 
-- ``parse``: ``analysis.pipeline.read_threads`` on the print views without reply inference (the files
-  are parsed on a process per core from 16 MiB, as ``scrape`` parses them).
+- ``parse``: ``analysis.pipeline.parse_sources`` on the print views, no reply inference, the files on
+  a process per core as ``scrape`` parses them from 16 MiB (generated threads can share a title, so
+  they are not merged as pages of one thread).
 - ``replies``: ``analysis.pipeline.infer_all`` on the parsed (flat) threads: ``analysis.replies`` per
   thread, on a process per core from 20,000 comments (what ``scrape`` runs).
 - ``sentiment``: ``analysis.sentiment.add_sentiment`` (default workers: every core from 20k comments).
@@ -49,6 +50,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 import os
 import resource
 import shutil
@@ -123,7 +126,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
 
     from analysis import cues  # noqa: F401  (imports are set-up, not stage time)
     from analysis.agreement import add_agreement
-    from analysis.pipeline import analyze, infer_all, load, read_threads, threads_frame
+    from analysis.pipeline import PARSE_POOL_MIN_BYTES, analyze, infer_all, load, parse_sources, threads_frame
     from analysis.sentiment import add_sentiment
     from analysis.stance import add_stance
     from analysis.stream import analyze_files
@@ -145,7 +148,13 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         count = len(texts)
     elif stage in ("parse", "replies"):
         def parse() -> list:
-            return read_threads([str(path) for path in views], infer=False, workers=spec.get("workers"))
+            paths = [str(path) for path in views]
+            big = sum(path.stat().st_size for path in views) >= PARSE_POOL_MIN_BYTES
+            processes = spec.get("workers") or ((os.cpu_count() or 1) if big else 1)
+            if processes == 1 or len(paths) < 2:
+                return parse_sources(paths)
+            with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+                return parse_sources(paths, pool=pool)
 
         threads = parse() if stage == "replies" else []
         run = parse if stage == "parse" else lambda: infer_all(threads, workers=spec.get("workers"))
