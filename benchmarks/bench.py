@@ -124,20 +124,22 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     """Set up the stage's input (not timed), then time the stage alone."""
     import polars as pl
 
-    from analysis import cues  # noqa: F401  (imports are set-up, not stage time)
-    from analysis.agreement import add_agreement
-    from analysis.pipeline import PARSE_POOL_MIN_BYTES, analyze, infer_all, load, parse_sources, threads_frame
-    from analysis.sentiment import add_sentiment
-    from analysis.stance import add_stance
     from analysis.stream import analyze_files
-    from analysis.structure import add_structure, thread_metrics
-    from analysis.tally import GROUPINGS, tally
-    from scraper.writers import atomic_open
 
     folder = Path(spec["folder"])
     records, out = str(folder / "comments.jsonl"), str(folder / "analysed.jsonl")
     views = sorted((folder / "views").glob("*.txt"))
     stage = spec["stage"]
+    if stage != "pipeline":  # set-up, not stage time; the pipeline's process imports what the CLI's does
+        from analysis import cues  # noqa: F401
+        from analysis.agreement import add_agreement
+        from analysis.pipeline import (PARSE_POOL_MIN_BYTES, analyze, infer_all, load, parse_sources,
+                                       threads_frame)
+        from analysis.sentiment import add_sentiment
+        from analysis.stance import add_stance
+        from analysis.structure import add_structure, thread_metrics
+        from analysis.tally import GROUPINGS, tally
+        from scraper.writers import atomic_open
     run: Callable[[], Any]
     if stage == "vader":
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
