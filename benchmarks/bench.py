@@ -50,8 +50,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 import os
 import resource
 import shutil
@@ -133,8 +131,8 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     if stage != "pipeline":  # set-up, not stage time; the pipeline's process imports what the CLI's does
         from analysis import cues  # noqa: F401
         from analysis.agreement import add_agreement
-        from analysis.pipeline import (PARSE_POOL_MIN_BYTES, analyze, infer_all, load, parse_sources,
-                                       threads_frame)
+        from analysis.pipeline import (PARSE_POOL_MIN_BYTES, _processes, _start_pool, analyze, infer_all, load,
+                                       parse_sources, threads_frame)
         from analysis.sentiment import add_sentiment
         from analysis.stance import add_stance
         from analysis.structure import add_structure, thread_metrics
@@ -152,11 +150,13 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         def parse() -> list:
             paths = [str(path) for path in views]
             big = sum(path.stat().st_size for path in views) >= PARSE_POOL_MIN_BYTES
-            processes = spec.get("workers") or ((os.cpu_count() or 1) if big else 1)
-            if processes == 1 or len(paths) < 2:
-                return parse_sources(paths)
-            with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+            processes = _processes(spec.get("workers"), len(paths), big)  # the rule read_threads applies
+            pool = _start_pool(processes) if processes > 1 else None
+            try:
                 return parse_sources(paths, pool=pool)
+            finally:
+                if pool is not None:
+                    pool.shutdown()
 
         threads = parse() if stage == "replies" else []
         run = parse if stage == "parse" else lambda: infer_all(threads, workers=spec.get("workers"))
