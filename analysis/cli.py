@@ -1,4 +1,4 @@
-"""The ``commentscope`` command line: a thin layer over ``scraper`` and ``analysis.pipeline``.
+"""The ``commentscope`` command line: a thin layer over ``scraper`` and ``commentscope.analysis.pipeline``.
 
 Exit status: 0 success; 2 bad usage or bad input (one ``Error: ...`` line on stderr); 1 an internal error.
 Warnings go to stderr, data to stdout or the ``-o`` file (written atomically).
@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from scraper import SEED_PATH
-from scraper.errors import CommentscopeError, UsageError
+from commentscope.scraper import SEED_PATH
+from commentscope.scraper.errors import CommentscopeError, UsageError
 
 _COLUMNS = ("id", "parent", "author", "time", "text", "thread")
 
@@ -29,7 +29,7 @@ def _warn(message: str) -> None:
 
 def _input_args(parser: argparse.ArgumentParser) -> None:
     """The options shared by every command that reads sources."""
-    from scraper.formats import FORMATS
+    from commentscope.scraper.formats import FORMATS
 
     group = parser.add_argument_group("reading sources")
     group.add_argument("--format", choices=sorted(FORMATS), metavar="NAME",
@@ -46,13 +46,13 @@ def _input_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_options(args: argparse.Namespace, inputs: list[str], output: str | None) -> dict:
-    from analysis.pipeline import is_url
-    from scraper.formats import ParseOptions
+    from commentscope.analysis.pipeline import is_url
+    from commentscope.scraper.formats import ParseOptions
 
     options = ParseOptions(**{f"{f}_col": getattr(args, f"{f}_col") for f in _COLUMNS})
     fetch_options = None
     if any(is_url(spec) for spec in inputs):
-        from scraper.fetch import FetchOptions
+        from commentscope.scraper.fetch.fetcher import FetchOptions
 
         default_cache = f"{output}.fetch-cache" if output and output != "-" else "commentscope.fetch-cache"
         fetch_options = FetchOptions(respect_robots=not args.ignore_robots, offline=args.offline,
@@ -74,7 +74,7 @@ def _report(threads: list) -> None:
 
 
 def _load(args: argparse.Namespace, inputs: list[str], output: str | None):
-    from analysis.pipeline import load
+    from commentscope.analysis.pipeline import load
 
     frame, threads = load(inputs, **_read_options(args, inputs, output))
     _report(threads)
@@ -85,7 +85,7 @@ def _load(args: argparse.Namespace, inputs: list[str], output: str | None):
 
 
 def _analysed(args: argparse.Namespace, inputs: list[str], output: str | None):
-    from analysis.pipeline import analyze
+    from commentscope.analysis.pipeline import analyze
 
     frame, threads = _load(args, inputs, output)
     return analyze(frame, threads, workers=getattr(args, "workers", None)), threads
@@ -97,8 +97,8 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
     Example: commentscope scrape scraper/data/seed.txt -o comments.jsonl
     """
-    from analysis.pipeline import read_threads
-    from scraper.writers import write_threads
+    from commentscope.analysis.pipeline import read_threads
+    from commentscope.scraper.store import write_threads
 
     threads = read_threads(args.sources, **_read_options(args, args.sources, args.output))
     _report(threads)
@@ -113,13 +113,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     Example: commentscope analyze comments.jsonl -o analysed.parquet
     """
-    from analysis.pipeline import analyze
-    from scraper.writers import atomic_open
+    from commentscope.analysis.pipeline import analyze
+    from commentscope.scraper.store import atomic_open
 
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask", "analyze", "add --engine dask or drop --scheduler")
     if args.engine == "local" and not args.labels and not args.convokit:
-        from analysis.stream import analyze_files
+        from commentscope.analysis.run.stream import analyze_files
 
         summary = analyze_files(args.inputs, args.output or "-", workers=args.workers,
                                 progress=sys.stderr.isatty(),
@@ -129,20 +129,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     frame, threads = _load(args, args.inputs, args.output)
     labels = _read_labels(args.labels) if args.labels else None
     if args.engine == "dask":
-        from analysis.engine import analyze_on_dask
+        from commentscope.analysis.run.dask import analyze_on_dask
 
         analysed = analyze_on_dask(frame, threads, scheduler=args.scheduler, labels=labels)
     else:
         analysed = analyze(frame, threads, labels=labels, workers=args.workers)
     if labels is not None:
-        from analysis.evaluate import score_labels
+        from commentscope.analysis.stages.labels import score_labels
 
         machine = analyze(frame, threads, workers=args.workers)
         scores = score_labels(machine, labels)
         print(f"labels: n={scores['n']} accuracy={scores['accuracy']:.3f} macro-F1={scores['macro_f1']:.3f} "
               f"kappa={scores['kappa']:.3f}", file=sys.stderr)
     if args.convokit:
-        from analysis.convokit_export import write_corpus
+        from commentscope.analysis.report.convokit import write_corpus
 
         print(f"ConvoKit corpus: {write_corpus(analysed, threads, args.convokit)}", file=sys.stderr)
     if args.output is None or args.output == "-":
@@ -159,7 +159,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def _read_labels(path: str):
     import polars as pl
 
-    from scraper.sources import read_source
+    from commentscope.scraper.sources import read_source
 
     source = read_source(path)
     try:
@@ -184,7 +184,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
     Example: commentscope tally comments.jsonl --by author -o by-author.csv
     """
-    from analysis.tally import tally, write_table
+    from commentscope.analysis.report.tally import tally, write_table
 
     analysed, _ = _analysed(args, args.inputs, args.output)
     write_table(tally(analysed, args.by), args.output)
@@ -197,7 +197,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
     Example: commentscope dashboard comments.jsonl -o dashboards/
     """
-    from analysis.dashboard import write_dashboards
+    from commentscope.analysis.views.dashboard import write_dashboards
 
     inputs = args.inputs or [str(SEED_PATH)]
     analysed, threads = _analysed(args, inputs, None)
@@ -218,7 +218,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     Example: commentscope compare comments.jsonl other-thread.json -o comparison.html
     """
-    from analysis.compare import write_comparison
+    from commentscope.analysis.views.compare import write_comparison
 
     analysed, threads = _analysed(args, args.inputs, args.output)
     if len(threads) < 2:

@@ -1,6 +1,6 @@
 """The Python API: load threads, run the analysis stages, get the analysed frame and metrics back.
 
-    from analysis.pipeline import load, analyze, metrics
+    from commentscope.analysis.pipeline import load, analyze, metrics
     frame, threads = load(["comments.jsonl"])          # records, raw pages, or URLs
     analysed = analyze(frame, threads)                  # SPEC.md analysed records as a polars frame
     per_thread = metrics(analysed)
@@ -20,8 +20,8 @@ from typing import Any, Iterable
 
 import polars as pl
 
-from scraper.errors import UsageError
-from scraper.records import COMMENT_SCHEMA, Thread, comments_frame
+from commentscope.scraper.errors import UsageError
+from commentscope.scraper.records import COMMENT_SCHEMA, Thread, comments_frame
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
@@ -82,7 +82,7 @@ def parse_sources(specs: list[str], format_name: str | None = None, options: Any
                     pass
             if is_url(spec):
                 if fetcher is None:
-                    from scraper.fetch import Fetcher
+                    from commentscope.scraper.fetch.fetcher import Fetcher
 
                     fetcher = Fetcher(fetch_options)
                 threads.extend(_parse(fetcher.fetch(spec), format_name, options))
@@ -101,13 +101,13 @@ INFER_POOL_MIN = 20_000
 
 
 def _parse(source: Any, format_name: str | None, options: Any) -> list[Thread]:
-    from scraper.formats import parse_source
+    from commentscope.scraper.formats import parse_source
 
     return parse_source(source, format_name, options)
 
 
 def _parse_file(path: str, format_name: str | None, options: Any) -> list[Thread]:
-    from scraper.sources import read_source
+    from commentscope.scraper.sources import read_source
 
     return _parse(read_source(path), format_name, options)
 
@@ -162,7 +162,7 @@ def infer_all(threads: list[Thread], infer: bool = True, workers: int | None = N
 
 
 def _merge_pages(threads: list[Thread]) -> list[Thread]:
-    from scraper.formats import FORMATS
+    from commentscope.scraper.formats import FORMATS
 
     seen: dict[str, Thread] = {}
     for thread in threads:
@@ -183,9 +183,9 @@ def _merge_pages(threads: list[Thread]) -> list[Thread]:
 
 
 def infer_thread_replies(thread: Thread, infer: bool = True) -> Thread:
-    """The thread with reply links inferred (``analysis.replies``); the per-cue report goes in
+    """The thread with reply links inferred (``commentscope.analysis.replies.infer``); the per-cue report goes in
     ``thread.extra["reply_links"]``."""
-    from analysis.replies import infer_thread
+    from commentscope.analysis.replies.infer import infer_thread
 
     comments, report = infer_thread(thread.comments, thread.article_text, infer=infer)
     thread.comments = comments
@@ -202,7 +202,7 @@ def load(inputs: Iterable[str | Path] | pl.DataFrame, format_name: str | None = 
     if isinstance(inputs, pl.DataFrame):
         ids = inputs.get_column("thread_id").unique(maintain_order=True).to_list()
         return inputs, [Thread(thread_id=t, source_format="frame") for t in ids]
-    from scraper.writers import looks_like_records, read_records
+    from commentscope.scraper.store import looks_like_records, read_records
 
     frames: list[pl.DataFrame] = []
     threads: list[Thread] = []
@@ -249,10 +249,10 @@ def threads_frame(threads: list[Thread]) -> pl.DataFrame:
 def analyze(frame: pl.DataFrame, threads: list[Thread] | None = None, labels: pl.DataFrame | None = None,
             workers: int | None = None) -> pl.DataFrame:
     """Run every stage: structure, sentiment, agreement, stance (and user labels over it)."""
-    from analysis.agreement import add_agreement
-    from analysis.sentiment import add_sentiment
-    from analysis.stance import add_stance, apply_labels
-    from analysis.structure import add_structure
+    from commentscope.analysis.stages.agreement import add_agreement
+    from commentscope.analysis.stages.sentiment import add_sentiment
+    from commentscope.analysis.stages.stance import add_stance, apply_labels
+    from commentscope.analysis.stages.structure import add_structure
 
     meta = threads_frame(threads or [])
     analysed = (
@@ -269,8 +269,8 @@ def analyze(frame: pl.DataFrame, threads: list[Thread] | None = None, labels: pl
 
 def metrics(frame: pl.DataFrame) -> pl.DataFrame:
     """Per-thread structure metrics plus stance shares and mean sentiment of an analysed frame."""
-    from analysis.structure import thread_metrics
-    from analysis.tally import tally
+    from commentscope.analysis.stages.structure import thread_metrics
+    from commentscope.analysis.report.tally import tally
 
     stance = tally(frame, "thread").rename({"thread": "thread_id"}).select(
         "thread_id", "favor_share", "against_share", "none_share", "mean_sentiment")

@@ -18,16 +18,16 @@ then runs in a fresh child process (``--child``), so its peak memory is its own:
 child plus the largest of its own children (the sentiment pool's worker; on two cores there is one, so
 the sum bounds the tree's peak). Stages:
 
-- ``parse``: ``analysis.pipeline.parse_sources`` on the print views, no reply inference, the files on
+- ``parse``: ``commentscope.analysis.pipeline.parse_sources`` on the print views, no reply inference, the files on
   a process per core as ``scrape`` parses them from 16 MiB (generated threads can share a title, so
   they are not merged as pages of one thread).
-- ``replies``: ``analysis.pipeline.infer_all`` on the parsed (flat) threads: ``analysis.replies`` per
+- ``replies``: ``commentscope.analysis.pipeline.infer_all`` on the parsed (flat) threads: ``commentscope.analysis.replies.infer`` per
   thread, on a process per core from 20,000 comments (what ``scrape`` runs).
-- ``sentiment``: ``analysis.sentiment.add_sentiment`` (default workers: every core from 20k comments).
+- ``sentiment``: ``commentscope.analysis.stages.sentiment.add_sentiment`` (default workers: every core from 20k comments).
 - ``stance``: ``add_agreement`` then ``add_stance`` (agreement included).
 - ``structure``: ``add_structure`` and ``thread_metrics``.
-- ``tally``: ``analysis.tally.tally`` by thread, author, depth and day, on the analysed output.
-- ``pipeline``: ``analysis.stream.analyze_files`` with its defaults (JSONL in, analysed JSONL out;
+- ``tally``: ``commentscope.analysis.report.tally.tally`` by thread, author, depth and day, on the analysed output.
+- ``pipeline``: ``commentscope.analysis.run.stream.analyze_files`` with its defaults (JSONL in, analysed JSONL out;
   batches of whole threads on a process per core), what ``commentscope analyze`` runs on records;
   ``in_memory``: ``load`` + ``analyze`` + write, the non-streaming path (skipped at 1M unless
   ``--in-memory-1m``). Both include starting processes, not importing this run's modules.
@@ -122,22 +122,22 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     """Set up the stage's input (not timed), then time the stage alone."""
     import polars as pl
 
-    from analysis.stream import analyze_files
+    from commentscope.analysis.run.stream import analyze_files
 
     folder = Path(spec["folder"])
     records, out = str(folder / "comments.jsonl"), str(folder / "analysed.jsonl")
     views = sorted((folder / "views").glob("*.txt"))
     stage = spec["stage"]
     if stage != "pipeline":  # set-up, not stage time; the pipeline's process imports what the CLI's does
-        from analysis import cues  # noqa: F401
-        from analysis.agreement import add_agreement
-        from analysis.pipeline import (PARSE_POOL_MIN_BYTES, _processes, _start_pool, analyze, infer_all, load,
+        from commentscope.analysis.stages import cues  # noqa: F401
+        from commentscope.analysis.stages.agreement import add_agreement
+        from commentscope.analysis.pipeline import (PARSE_POOL_MIN_BYTES, _processes, _start_pool, analyze, infer_all, load,
                                        parse_sources, threads_frame)
-        from analysis.sentiment import add_sentiment
-        from analysis.stance import add_stance
-        from analysis.structure import add_structure, thread_metrics
-        from analysis.tally import GROUPINGS, tally
-        from scraper.writers import atomic_open
+        from commentscope.analysis.stages.sentiment import add_sentiment
+        from commentscope.analysis.stages.stance import add_stance
+        from commentscope.analysis.stages.structure import add_structure, thread_metrics
+        from commentscope.analysis.report.tally import GROUPINGS, tally
+        from commentscope.scraper.store import atomic_open
     run: Callable[[], Any]
     if stage == "vader":
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer

@@ -26,8 +26,8 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scraper.errors import CommentscopeError  # noqa: E402
-from scraper.records import Comment, Thread, dumps  # noqa: E402
+from commentscope.scraper.errors import CommentscopeError  # noqa: E402
+from commentscope.scraper.records import Comment, Thread, dumps  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SMALLEST, LARGEST = 20, 2_000
@@ -97,9 +97,9 @@ def _gold(path: Path) -> dict[str, str | None]:
 
 def load_templates() -> tuple[list[Template], list[str]]:
     """Fixture threads (gold parents where hand labels give them) and a pool of paragraphs."""
-    from scraper.formats import parse_source
-    from scraper.sources import read_source
-    from scraper.writers import read_records
+    from commentscope.scraper.formats import parse_source
+    from commentscope.scraper.sources import read_source
+    from commentscope.scraper.store import read_records
 
     templates: list[Template] = []
     frame, threads = read_records(ROOT / "comments.jsonl")

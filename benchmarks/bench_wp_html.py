@@ -2,7 +2,7 @@
 
 Builds a page of about 5,000 comments from the Twenty Seventeen fixture: its comment threads (nested four
 deep, with a pingback) are replicated with fresh ids, rotated authors and varied text, inside the
-fixture's own page. Then times, in one run, ``scraper.formats.wp_html.parse`` and a straightforward bs4
+fixture's own page. Then times, in one run, ``commentscope.scraper.formats.wp_html.parse`` and a straightforward bs4
 extraction of the same fields (id, parent, author, author URL, time, text), interleaved so both see the
 same machine load, and prints the best time of each and the ratio.
 
@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scraper.formats import wp_html  # noqa: E402
-from scraper.sources import Source  # noqa: E402
+from commentscope.scraper.formats import wp_html  # noqa: E402
+from commentscope.scraper.sources import Source  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "data" / "formats" / "wp_html" / "twentyseventeen.html"
 _ID = re.compile(r"\b10(2[1-9]|30)\b")

@@ -15,7 +15,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.text import tidy_paragraphs
+from commentscope.scraper.text import tidy_paragraphs
 
 BLOCK_TAGS = frozenset({"p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
                         "table", "tr", "section", "article", "header", "footer", "figure", "hr", "dl", "dt",

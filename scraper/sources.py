@@ -7,8 +7,8 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from scraper.errors import InputError
-from scraper.text import decode, looks_binary
+from commentscope.scraper.errors import InputError
+from commentscope.scraper.text import decode, looks_binary
 
 #: Sources larger than this are refused: no comment page is this big, and reading it would hang.
 MAX_SOURCE_BYTES = 512 * 1024 * 1024
@@ -39,7 +39,7 @@ class Source:
 
 
 def read_source(spec: str) -> Source:
-    """Read a file path or ``-`` (stdin). URLs go through ``scraper.fetch``.
+    """Read a file path or ``-`` (stdin). URLs go through ``commentscope.scraper.fetch.fetcher``.
 
     Raises InputError for a missing file, a directory, an empty or a binary file.
     """

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import datetime, timezone
 
-from scraper.errors import InputError
+from commentscope.scraper.errors import InputError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),

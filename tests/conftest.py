@@ -24,7 +24,7 @@ class Run:
 
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None, timeout: float = 120) -> Run:
     """Run ``commentscope ARGS`` in a subprocess, as a user would."""
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", *map(str, args)], input=stdin,
+    done = subprocess.run([sys.executable, "-m", "commentscope.analysis.cli", *map(str, args)], input=stdin,
                           capture_output=True, cwd=cwd or ROOT, timeout=timeout)
     return Run(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
 

@@ -16,11 +16,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "data" / "labels"))
 import fixtures  # noqa: E402
 
-from analysis import cues  # noqa: E402
-from analysis.agreement import add_agreement, judge_reply  # noqa: E402
-from analysis.evaluate import macro_f1, score_labels  # noqa: E402
-from scraper.errors import InputError  # noqa: E402
-from scraper.records import COMMENT_SCHEMA  # noqa: E402
+from commentscope.analysis.stages import cues  # noqa: E402
+from commentscope.analysis.stages.agreement import add_agreement, judge_reply  # noqa: E402
+from commentscope.analysis.stages.labels import macro_f1, score_labels  # noqa: E402
+from commentscope.scraper.errors import InputError  # noqa: E402
+from commentscope.scraper.records import COMMENT_SCHEMA  # noqa: E402
 
 #: Measured macro-F1 of agreement on each labelled thread, floors pinned just under it.
 FLOORS = {"seed": 0.59, "bike_lanes": 0.97, "headphones": 0.83, "flu_shots": 0.83, "playoffs": 0.64,

@@ -254,7 +254,7 @@ def _records(folder: Path, rows: list[dict[str, Any]], sidecar: str | None = Non
 
 
 def test_records_whose_parents_loop_or_point_forward_are_repaired(tmp_path):
-    from scraper.writers import read_records
+    from commentscope.scraper.store import read_records
 
     path = _records(tmp_path, [
         {"id": "1", "position": 1, "parent_id": "2", "reply_evidence": "markup", "reply_confidence": 1.0},

@@ -20,7 +20,7 @@ def test_help(command):
 
 
 def test_every_command_docstring_has_an_example():
-    from analysis import cli
+    from commentscope.analysis import cli
 
     for command in COMMANDS:
         assert "Example: commentscope " + command in getattr(cli, f"cmd_{command}").__doc__

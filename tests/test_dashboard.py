@@ -12,14 +12,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analysis import charts_data as data
-from analysis.charts import CHARTS
-from analysis.charts_data import MAX_ROWS
-from analysis.compare import build_comparison, comparison_metrics, stance_test, write_comparison
-from analysis.dashboard import build_dashboard, safe_name, script_json, write_dashboards
-from scraper.errors import InputError, UsageError
-from scraper.records import COMMENT_SCHEMA, EVIDENCE, Thread
-from scraper.writers import read_records
+from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views.charts import CHARTS
+from commentscope.analysis.views.chart_data import MAX_ROWS
+from commentscope.analysis.views.compare import build_comparison, comparison_metrics, stance_test, write_comparison
+from commentscope.analysis.views.dashboard import build_dashboard, safe_name, script_json, write_dashboards
+from commentscope.scraper.errors import InputError, UsageError
+from commentscope.scraper.records import COMMENT_SCHEMA, EVIDENCE, Thread
+from commentscope.scraper.store import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = ROOT / "tests" / "data" / "xss" / "analysed.jsonl"
@@ -407,7 +407,7 @@ def test_comparison_needs_two_threads_with_comments():
 # ---- the seed through the real pipeline ------------------------------------------------------------------
 
 def test_seed_dashboard_through_the_pipeline(tmp_path):
-    from analysis.pipeline import analyze, load
+    from commentscope.analysis.pipeline import analyze, load
 
     frame, threads = load([str(ROOT / "comments.jsonl")])
     result = analyze(frame, threads)

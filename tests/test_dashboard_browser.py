@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from analysis import charts_data as data
-from analysis.compare import stance_test, write_comparison
-from analysis.dashboard import write_dashboards
+from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views.compare import stance_test, write_comparison
+from commentscope.analysis.views.dashboard import write_dashboards
 from tests.test_dashboard import ROOT, synthetic_frame, tiny_frame, xss_frame
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,8 +40,8 @@ def browser():
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory) -> tuple[Path, pl.DataFrame]:
     """The embedded seed thread as `commentscope dashboard` draws it: raw page, replies inferred."""
-    from analysis.pipeline import analyze, load
-    from scraper import SEED_PATH
+    from commentscope.analysis.pipeline import analyze, load
+    from commentscope.scraper import SEED_PATH
 
     frame, threads = load([str(SEED_PATH)])
     result = analyze(frame, threads)

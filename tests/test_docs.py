@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from scraper.formats import FORMATS
+from commentscope.scraper.formats import FORMATS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -21,7 +21,7 @@ def test_quick_start_has_exactly_two_commands():
 
 
 def test_every_command_is_documented():
-    from analysis.cli import build_parser
+    from commentscope.analysis.cli import build_parser
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # argparse keeps them here

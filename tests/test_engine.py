@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from analysis.engine import analyze_on_dask, pack_threads
-from analysis.pipeline import analyze, load
+from commentscope.analysis.run.dask import analyze_on_dask, pack_threads
+from commentscope.analysis.pipeline import analyze, load
 from tests.conftest import DATA, SEED
 
 

@@ -10,9 +10,9 @@ from email.utils import format_datetime
 
 import pytest
 
-from scraper import SEED_PATH
-from scraper.errors import FetchError, UsageError
-from scraper.fetch import (
+from commentscope.scraper import SEED_PATH
+from commentscope.scraper.errors import FetchError, UsageError
+from commentscope.scraper.fetch.fetcher import (
     DEFAULT_USER_AGENT,
     FetchOptions,
     Fetcher,
@@ -20,8 +20,8 @@ from scraper.fetch import (
     fetch_sources,
     retry_after_seconds,
 )
-from scraper.fetch_cache import cache_paths
-from scraper.formats import parse_source
+from commentscope.scraper.fetch.cache import cache_paths
+from commentscope.scraper.formats import parse_source
 from tests import http_server as live
 from tests.http_server import FixtureServer, Reply
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper import SEED_PATH
-from scraper.errors import FormatError
-from scraper.formats import FORMATS, ParseOptions, detect_format, discourse
-from scraper.sources import Source, read_source
+from commentscope.scraper import SEED_PATH
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats import FORMATS, ParseOptions, detect_format, discourse
+from commentscope.scraper.sources import Source, read_source
 
 FIXTURE = Path(__file__).parent / "data" / "formats" / "discourse" / "topic.json"
 MINE = ("reddit", "hn_algolia", "hn_api", "hn_html", "youtube", "discourse", "csv", "jsonl")

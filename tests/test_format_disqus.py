@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.errors import FormatError
-from scraper.formats import detect_format, disqus
-from scraper.sources import Source, read_source
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats import detect_format, disqus
+from commentscope.scraper.sources import Source, read_source
 from tests.conftest import DATA, SEED
 
 CASES = DATA / "formats" / "disqus"

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper import SEED_PATH
-from scraper.errors import FormatError
-from scraper.formats import FORMATS, ParseOptions, detect_format, user_csv, user_jsonl, wp_print
-from scraper.formats.tabular import time_value
-from scraper.formats.tree import RawComment, link_comments
-from scraper.records import dumps
-from scraper.sources import Source, read_source
+from commentscope.scraper import SEED_PATH
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats import FORMATS, ParseOptions, detect_format, user_csv, user_jsonl, wp_print
+from commentscope.scraper.formats.shared.tabular import time_value
+from commentscope.scraper.formats.shared.tree import RawComment, link_comments
+from commentscope.scraper.records import dumps
+from commentscope.scraper.sources import Source, read_source
 
 DATA = Path(__file__).parent / "data" / "formats" / "tabular"
 MINE = ("reddit", "hn_algolia", "hn_api", "hn_html", "youtube", "discourse", "csv", "jsonl")

@@ -8,10 +8,10 @@ import copy
 
 import pytest
 
-from scraper.errors import FormatError
-from scraper.formats import detect_format, wp_html
-from scraper.sources import Source, read_source
-from scraper.html_text import html_to_text, node_text
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats import detect_format, wp_html
+from commentscope.scraper.sources import Source, read_source
+from commentscope.scraper.html_text import html_to_text, node_text
 from tests.conftest import DATA, SEED
 
 CASES = DATA / "formats" / "wp_html"

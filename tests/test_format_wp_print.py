@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.formats import detect_format, wp_print
-from scraper.sources import Source, read_source
+from commentscope.scraper.formats import detect_format, wp_print
+from commentscope.scraper.sources import Source, read_source
 from tests.conftest import DATA, SEED, SEED_THREAD_ID
 
 CASES = DATA / "formats" / "wp_print"

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from scraper.errors import FormatError
-from scraper.formats import detect_format, wp_rest
-from scraper.sources import Source, read_source
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats import detect_format, wp_rest
+from commentscope.scraper.sources import Source, read_source
 from tests.conftest import DATA, SEED
 
 CASES = DATA / "formats" / "wp_rest"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper import SEED_PATH
-from scraper.errors import FormatError
-from scraper.formats import FORMATS, ParseOptions, detect_format, youtube
-from scraper.sources import Source, read_source
+from commentscope.scraper import SEED_PATH
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats import FORMATS, ParseOptions, detect_format, youtube
+from commentscope.scraper.sources import Source, read_source
 
 DATA = Path(__file__).parent / "data" / "formats" / "youtube"
 FIXTURE = DATA / "bike_rack [q3Rk7pWbX0c].info.json"

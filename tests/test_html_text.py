@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.html_text import html_to_text, strip_tags
+from commentscope.scraper.html_text import html_to_text, strip_tags
 
 
 @pytest.mark.parametrize("fragment, text", [

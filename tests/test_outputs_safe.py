@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.errors import CommentscopeError, InputError
-from scraper.records import Comment, Thread, comments_frame
-from scraper.writers import atomic_open, sidecar_path, write_threads
+from commentscope.scraper.errors import CommentscopeError, InputError
+from commentscope.scraper.records import Comment, Thread, comments_frame
+from commentscope.scraper.store import atomic_open, sidecar_path, write_threads
 from tests.conftest import DATA, SEED, SEED_THREAD_ID, run_cli
 
 OLD_RECORDS = b'{"old": "records"}\n'
@@ -104,7 +104,7 @@ def test_interrupt_mid_write_leaves_the_old_file_and_no_temporary(tmp_path, monk
 
 @pytest.mark.parametrize("suffix", ["csv", "json", "parquet"])
 def test_tally_table_failing_mid_write_leaves_the_old_file(tmp_path, monkeypatch, suffix):
-    from analysis.tally import write_table
+    from commentscope.analysis.report.tally import write_table
 
     out = tmp_path / f"tally.{suffix}"
     out.write_bytes(b"OLD TABLE")
@@ -206,7 +206,7 @@ def test_cli_output_that_is_a_folder_is_exit_2_and_writes_nothing(tmp_path):
 
 def _run_in_fresh_process(args: list[str], cwd: Path, hash_seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", *args], cwd=cwd, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "commentscope.analysis.cli", *args], cwd=cwd, env=env, capture_output=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
 
@@ -288,7 +288,7 @@ HOSTILE_IDS = ["../../etc/x", "/abs", "con", "CON.txt", "a\\b", "x" * 5000, "日
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_safe_name_is_one_plain_file_name(thread_id):
-    from analysis.dashboard import safe_name
+    from commentscope.analysis.views.dashboard import safe_name
 
     name = safe_name(thread_id)
     assert name and len(name) <= 120
@@ -300,21 +300,21 @@ def test_safe_name_is_one_plain_file_name(thread_id):
 @given(st.lists(st.text(max_size=40), min_size=2, max_size=6, unique=True))
 @settings(max_examples=200, deadline=None)
 def test_safe_names_of_different_ids_differ(thread_ids):
-    from analysis.dashboard import safe_name
+    from commentscope.analysis.views.dashboard import safe_name
 
     assert len({safe_name(t) for t in thread_ids}) == len(thread_ids)
 
 
 def test_safe_names_differ_on_a_case_insensitive_disk():
     """macOS and Windows disks fold case: two YouTube videos (ids are case-sensitive) must not share a file."""
-    from analysis.dashboard import safe_name
+    from commentscope.analysis.views.dashboard import safe_name
 
     assert safe_name("youtube-dQw4w9WgXcQ").lower() != safe_name("youtube-dqw4w9wgxcq").lower()
 
 
 def test_write_dashboards_keeps_every_file_inside_the_folder(tmp_path):
-    from analysis.dashboard import write_dashboards
-    from analysis.pipeline import analyze
+    from commentscope.analysis.views.dashboard import write_dashboards
+    from commentscope.analysis.pipeline import analyze
 
     threads = [Thread(thread_id=t, source_format="csv") for t in HOSTILE_IDS]
     comments = [Comment(thread_id=t, id="1", position=1, author="Ann", timestamp=None, text="I agree.")
@@ -331,8 +331,8 @@ def test_write_dashboards_keeps_every_file_inside_the_folder(tmp_path):
 
 
 def test_dashboard_failing_mid_write_leaves_the_old_page(tmp_path, monkeypatch):
-    from analysis.dashboard import safe_name, write_dashboards
-    from analysis.pipeline import analyze
+    from commentscope.analysis.views.dashboard import safe_name, write_dashboards
+    from commentscope.analysis.pipeline import analyze
 
     thread = Thread(thread_id="wp-1", source_format="csv")
     frame = analyze(comments_frame([Comment(thread_id="wp-1", id="1", position=1, author="Ann", timestamp=None,
@@ -347,8 +347,8 @@ def test_dashboard_failing_mid_write_leaves_the_old_page(tmp_path, monkeypatch):
 
 
 def test_empty_thread_id_is_refused_not_written(tmp_path):
-    from analysis.dashboard import write_dashboards
-    from analysis.pipeline import analyze
+    from commentscope.analysis.views.dashboard import write_dashboards
+    from commentscope.analysis.pipeline import analyze
 
     comment = Comment(thread_id="", id="1", position=1, author="Ann", timestamp=None, text="x")
     frame = analyze(comments_frame([comment]), [Thread(thread_id="", source_format="csv")], workers=1)

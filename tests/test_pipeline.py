@@ -7,8 +7,8 @@ import json
 import polars as pl
 import pytest
 
-from analysis.convokit_export import write_corpus
-from analysis.pipeline import analyze, load, metrics
+from commentscope.analysis.report.convokit import write_corpus
+from commentscope.analysis.pipeline import analyze, load, metrics
 from tests.conftest import DATA, ROOT, SEED, SEED_THREAD_ID, run_cli
 
 SPEC_ANALYSED = {
@@ -147,7 +147,7 @@ def test_reply_inference_on_a_process_pool_gives_the_same_threads():
     parents, evidence, quotes and the per-cue report are those of the one-process run, in input order."""
     import copy
 
-    from analysis.pipeline import infer_all, read_threads
+    from commentscope.analysis.pipeline import infer_all, read_threads
 
     sources = [str(SEED), *map(str, sorted((DATA / "labels").glob("*.txt")))]
     flat = read_threads(sources, infer=False)
@@ -162,8 +162,8 @@ def test_reply_inference_on_a_process_pool_gives_the_same_threads():
 
 
 def test_pooled_parsing_raises_the_first_bad_source_in_order(tmp_path):
-    from analysis.pipeline import read_threads
-    from scraper.errors import InputError
+    from commentscope.analysis.pipeline import read_threads
+    from commentscope.scraper.errors import InputError
 
     empty, binary = tmp_path / "empty.txt", tmp_path / "picture.png"
     empty.write_text("")
@@ -174,11 +174,11 @@ def test_pooled_parsing_raises_the_first_bad_source_in_order(tmp_path):
 
 
 def test_stages_pause_the_garbage_collector_and_restore_it(seed):
-    """analysis.collector.paused: the collector is off inside the stages, back as it was after them,
+    """commentscope.analysis.run.collector.paused: the collector is off inside the stages, back as it was after them,
     also when a stage fails."""
     import gc
 
-    from analysis.collector import paused
+    from commentscope.analysis.run.collector import paused
 
     frame, threads = load([ROOT / "comments.jsonl"])
     assert gc.isenabled()

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scraper.errors import CommentscopeError
-from scraper.formats import FORMATS, ParseOptions, parse_source
-from scraper.records import EVIDENCE, Comment, Thread, comments_frame
-from scraper.sources import Source
+from commentscope.scraper.errors import CommentscopeError
+from commentscope.scraper.formats import FORMATS, ParseOptions, parse_source
+from commentscope.scraper.records import EVIDENCE, Comment, Thread, comments_frame
+from commentscope.scraper.sources import Source
 
 FIXTURES = Path(__file__).parent / "data" / "formats"
 SEED = Path(__file__).parent.parent / "scraper" / "data" / "seed.txt"
@@ -286,7 +286,7 @@ def random_thread(draw) -> tuple[list[Comment], str | None]:
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(thread=random_thread(), infer=st.booleans())
 def test_reply_inference_keeps_the_thread_invariants(thread, infer):
-    from analysis.replies import infer_thread
+    from commentscope.analysis.replies.infer import infer_thread
 
     comments, article = thread
     inferred, report = infer_thread(comments, article, infer=infer)
@@ -310,7 +310,7 @@ def test_reply_inference_keeps_the_thread_invariants(thread, infer):
                 min_size=1, max_size=30))
 def test_reply_chains_are_well_founded_for_any_parents(rows):
     """Cycles, self-parents, missing and later parents: every comment still gets a depth and a root."""
-    from analysis.structure import add_structure
+    from commentscope.analysis.stages.structure import add_structure
 
     frame = pl.DataFrame({
         "thread_id": [thread for thread, _ in rows],
@@ -341,7 +341,7 @@ def test_reply_chains_are_well_founded_for_any_parents(rows):
 def test_shared_linking_rules_hold_for_any_ids_and_parents(rows):
     """``tree.link_comments`` (every threaded format ends in it): blank, repeated, self, later and missing
     ids all give valid records; blank ids get a name, authorless comments ``no_author``."""
-    from scraper.formats.tree import RawComment, link_comments
+    from commentscope.scraper.formats.shared.tree import RawComment, link_comments
 
     raws = [RawComment(id=i, parent=p, author=a, timestamp=t, text=f"comment {n}")
             for n, (i, p, a, t) in enumerate(rows)]

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.replies import infer_replies, infer_thread
-from analysis.reply_names import EXCERPT_CHARS, OPENING_CHARS, READ_CHARS, author_key, read
-from scraper.errors import InputError
-from scraper.formats import parse_source
-from scraper.records import COMMENT_SCHEMA, Comment, comments_frame
-from scraper.sources import read_source
+from commentscope.analysis.replies.infer import infer_replies, infer_thread
+from commentscope.analysis.replies.names import EXCERPT_CHARS, OPENING_CHARS, READ_CHARS, author_key, read
+from commentscope.scraper.errors import InputError
+from commentscope.scraper.formats import parse_source
+from commentscope.scraper.records import COMMENT_SCHEMA, Comment, comments_frame
+from commentscope.scraper.sources import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "gold" / "replies"

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import fast_vader, sentiment
-from analysis.sentiment import (
+from commentscope.analysis.stages import sentiment, vader
+from commentscope.analysis.stages.sentiment import (
     EMOJI_RUN_MAX,
     RUN_MAX,
     SAMPLE_CHARS,
@@ -27,8 +27,8 @@ from analysis.sentiment import (
     split_sentences,
     units,
 )
-from scraper.errors import InputError, UsageError
-from scraper.records import COMMENT_SCHEMA
+from commentscope.scraper.errors import InputError, UsageError
+from commentscope.scraper.records import COMMENT_SCHEMA
 from tests.data.sentiment.corpus import generated_texts, long_texts, realistic_comments, variants
 
 KEYS = ("neg", "neu", "pos", "compound")
@@ -58,15 +58,15 @@ def fresh_caches():
 
 
 def _clear_caches():
-    fast_vader.scores.cache_clear()
-    fast_vader.compound_scores.cache_clear()
-    fast_vader._token_cache.clear()
+    vader.scores.cache_clear()
+    vader.compound_scores.cache_clear()
+    vader._token_cache.clear()
 
 
 def _differences(corpus, expected):
     found = []
     for k, (text, want) in enumerate(zip(corpus, expected)):
-        got = fast_vader.polarity_scores(text)
+        got = vader.polarity_scores(text)
         if any(abs(got[key] - want[key]) > 1e-9 for key in KEYS):
             found.append((k, text[:80], want, got))
     return found
@@ -85,11 +85,11 @@ def test_fast_scores_equal_vader_on_the_whole_corpus(corpus, expected):
 
 
 def test_compounds_alone_equal_vader_on_the_whole_corpus(corpus, expected):
-    assert fast_vader.compounds(corpus, workers=1) == [want["compound"] for want in expected]
+    assert vader.compounds(corpus, workers=1) == [want["compound"] for want in expected]
 
 
 def test_indexed_but_rewrite_equals_vader(corpus, expected, monkeypatch):
-    monkeypatch.setattr(fast_vader, "BUT_INDEX_MIN", 0)
+    monkeypatch.setattr(vader, "BUT_INDEX_MIN", 0)
     pairs = [(text, want) for text, want in zip(corpus, expected) if "but" in text.lower()]
     assert len(pairs) > 1000
     assert _differences(*zip(*pairs)) == []
@@ -100,13 +100,13 @@ def test_long_texts_take_the_indexed_but_path(corpus):
     assert min(counts) >= 3
     common = ("good", "bad", "great", "awful")
     nonzero = [sum(1 for w in text.split() if w in common) for text in long_texts(40)]
-    assert max(nonzero) > fast_vader.BUT_INDEX_MIN
+    assert max(nonzero) > vader.BUT_INDEX_MIN
 
 
 def test_token_cache_eviction_keeps_scores_exact(corpus, expected, monkeypatch):
-    monkeypatch.setattr(fast_vader, "TOKEN_CACHE_SIZE", 50)
+    monkeypatch.setattr(vader, "TOKEN_CACHE_SIZE", 50)
     assert _differences(corpus[:1500], expected[:1500]) == []
-    assert len(fast_vader._token_cache) <= 50
+    assert len(vader._token_cache) <= 50
 
 
 @pytest.mark.parametrize("text, compound", [
@@ -124,18 +124,18 @@ def test_token_cache_eviction_keeps_scores_exact(corpus, expected, monkeypatch):
     ("NO GOOD idea", -0.5956),
 ])
 def test_published_vader_examples(text, compound):
-    assert fast_vader.compound(text) == compound
+    assert vader.compound(text) == compound
 
 
 def test_repeated_texts_hit_the_cache():
-    fast_vader.compound("what a lovely day")
-    fast_vader.compound("what a lovely day")
-    assert fast_vader.scores.cache_info().hits == 1
+    vader.compound("what a lovely day")
+    vader.compound("what a lovely day")
+    assert vader.scores.cache_info().hits == 1
 
 
 def test_pool_equals_in_process(corpus):
     texts = corpus[:3000] + corpus[:500]
-    assert fast_vader.compounds(texts, workers=2) == fast_vader.compounds(texts, workers=1)
+    assert vader.compounds(texts, workers=2) == vader.compounds(texts, workers=1)
 
 
 def test_pipeline_pool_equals_in_process(corpus):
@@ -150,7 +150,7 @@ def test_bad_worker_count_is_a_usage_error():
 
 def test_non_text_is_an_input_error():
     with pytest.raises(InputError, match="not a str"):
-        fast_vader.compound(None)  # type: ignore[arg-type]
+        vader.compound(None)  # type: ignore[arg-type]
 
 
 def test_short_texts_score_exactly_as_vader(reference, corpus):
@@ -297,15 +297,15 @@ def test_long_text_is_a_length_weighted_mean_of_sentences():
     second = "Terrible food and awful, rude service everywhere here today honestly. " * 10
     text = (first + second).strip()
     assert len(text) > SHORT_CHARS
-    good, bad = fast_vader.compound("I love this wonderful place."), \
-        fast_vader.compound("Terrible food and awful, rude service everywhere here today honestly.")
+    good, bad = vader.compound("I love this wonderful place."), \
+        vader.compound("Terrible food and awful, rude service everywhere here today honestly.")
     assert score_texts([text]) == [round((good * 5 * 20 + bad * 10 * 10) / (5 * 20 + 10 * 10), 4)]
 
 
 def test_one_unit_long_text_keeps_its_vader_score():
     text = "good " + "plain " * 10 + "."
     padded = text + " " * (SHORT_CHARS + 10)
-    assert score_texts([padded]) == [fast_vader.compound(text)]
+    assert score_texts([padded]) == [vader.compound(text)]
 
 
 def test_run_on_sentence_is_cut_into_bounded_units():
@@ -343,7 +343,7 @@ def test_walls_of_emoji_and_but_are_collapsed():
     laughing = " ".join(["\U0001F602"] * RUN_MAX)
     assert all_units("\U0001F602" * 5000) == [(laughing, RUN_MAX)]
     assert units("\U0001F602" * 5000) == [(laughing, RUN_MAX)] * SAMPLE_WINDOWS
-    assert score_texts(["\U0001F602" * 5000]) == [fast_vader.compound(laughing)]
+    assert score_texts(["\U0001F602" * 5000]) == [vader.compound(laughing)]
     cycle = ["\U0001F602", "\U0001F621", "\U0001F44D", "\U0001F494", "\U0001F389"]
     mixed = "".join(cycle) * 1000
     assert all_units(mixed) == [(" ".join(cycle), EMOJI_RUN_MAX)]
@@ -376,7 +376,7 @@ def _prose(sentences, chars):
 
 def _full_mean(text):
     """The unbounded long path: the word-weighted mean over every unit."""
-    scored = [(fast_vader.compound(unit), weight) for unit, weight in all_units(text)]
+    scored = [(vader.compound(unit), weight) for unit, weight in all_units(text)]
     return round(sum(c * w for c, w in scored) / sum(w for _, w in scored), 4)
 
 
@@ -404,7 +404,7 @@ def test_long_text_is_scored_on_an_evenly_spread_sample_of_its_sentences():
 def test_sample_of_a_positive_then_negative_text_is_near_the_full_mean():
     text = _prose(POSITIVE, 6000) + " " + _prose(NEGATIVE, 6000)
     sampled = units(text)
-    signs = [fast_vader.compound(unit) > 0 for unit, _ in sampled]
+    signs = [vader.compound(unit) > 0 for unit, _ in sampled]
     assert signs == [True] * (SAMPLE_WINDOWS // 2) + [False] * (SAMPLE_WINDOWS // 2)
     full = _full_mean(text)
     assert abs(full) < 0.05

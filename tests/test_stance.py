@@ -15,11 +15,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "data" / "labels"))
 import fixtures  # noqa: E402
 
-from analysis.agreement import add_agreement  # noqa: E402
-from analysis.evaluate import accuracy, cohen_kappa, confusion, macro_f1, score_labels  # noqa: E402
-from analysis.stance import TARGET_ARTICLE, TARGET_OPENING, add_stance, apply_labels, read_target  # noqa: E402
-from scraper.errors import InputError  # noqa: E402
-from scraper.records import COMMENT_SCHEMA  # noqa: E402
+from commentscope.analysis.stages.agreement import add_agreement  # noqa: E402
+from commentscope.analysis.stages.labels import accuracy, cohen_kappa, confusion, macro_f1, score_labels  # noqa: E402
+from commentscope.analysis.stages.stance import TARGET_ARTICLE, TARGET_OPENING, add_stance, apply_labels, read_target  # noqa: E402
+from commentscope.scraper.errors import InputError  # noqa: E402
+from commentscope.scraper.records import COMMENT_SCHEMA  # noqa: E402
 
 #: Measured stance macro-F1 on each labelled thread, floors pinned just under it (raise, never lower).
 FLOORS = {"seed": 0.58, "bike_lanes": 0.82, "headphones": 0.70, "flu_shots": 0.77, "playoffs": 0.91,
@@ -298,7 +298,7 @@ def test_long_comments_are_read_at_their_opening_and_close():
     """Cues read the first READ_HEAD and last READ_TAIL characters of a comment's own words: a position
     stated at the start or the end of a 12,000-character comment counts, one only in its middle does not
     (the documented price of a bounded cost per comment)."""
-    from analysis import cues
+    from commentscope.analysis.stages import cues
 
     filler = " ".join(["The meeting lasted three hours and many residents spoke about parking."] * 160)
     assert len(filler) > 10_000

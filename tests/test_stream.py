@@ -1,4 +1,4 @@
-"""Streaming analysis (analysis.stream.analyze_files) against the in-memory path: the same bytes for
+"""Streaming analysis (commentscope.analysis.run.stream.analyze_files) against the in-memory path: the same bytes for
 JSONL, the same frame for Parquet, whole threads in every batch, atomic output when a run fails."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analysis import stream
-from analysis.pipeline import analyze, load, read_threads
-from analysis.stream import analyze_files
-from scraper.errors import InputError, UsageError
-from scraper.records import COMMENT_SCHEMA
-from scraper.writers import write_threads
+from commentscope.analysis.run import stream
+from commentscope.analysis.pipeline import analyze, load, read_threads
+from commentscope.analysis.run.stream import analyze_files
+from commentscope.scraper.errors import InputError, UsageError
+from commentscope.scraper.records import COMMENT_SCHEMA
+from commentscope.scraper.store import write_threads
 from tests.conftest import DATA, SEED
 
 #: Six wp_print threads of 16 to 24 comments (the seed and the hand-labelled ones).

@@ -7,8 +7,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.structure import add_structure, thread_metrics
-from scraper.records import COMMENT_SCHEMA
+from commentscope.analysis.stages.structure import add_structure, thread_metrics
+from commentscope.scraper.records import COMMENT_SCHEMA
 
 
 def thread(*rows, thread_id="t"):

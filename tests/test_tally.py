@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from analysis.tally import spreadsheet_safe, tally, write_table
+from commentscope.analysis.report.tally import spreadsheet_safe, tally, write_table
 
 
 @pytest.fixture

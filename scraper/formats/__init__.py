@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from scraper.errors import FormatError, UsageError
-from scraper.formats import wp_print
-from scraper.formats import disqus, wp_html, wp_rest
-from scraper.formats import discourse, hn_algolia, hn_api, hn_html, reddit, user_csv, user_jsonl, youtube
-from scraper.records import Thread
-from scraper.sources import Source
+from commentscope.scraper.errors import FormatError, UsageError
+from commentscope.scraper.formats import wp_print
+from commentscope.scraper.formats import disqus, wp_html, wp_rest
+from commentscope.scraper.formats import discourse, hn_algolia, hn_api, hn_html, reddit, user_csv, user_jsonl, youtube
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
 
 
 @dataclass(frozen=True)

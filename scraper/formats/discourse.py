@@ -16,12 +16,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, as_id, first_char, json_keys, link_comments, load_json
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.html_text import html_to_text
-from scraper.text import iso_from_text
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, as_id, first_char, json_keys, link_comments, load_json
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.html_text import html_to_text
+from commentscope.scraper.text import iso_from_text
 
 NAME = "discourse"
 DESCRIPTION = "Discourse forum topic JSON (/t/slug/ID.json or /t/ID/posts.json)"

@@ -22,12 +22,12 @@ from typing import Any
 
 from lxml import etree
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, link_comments
-from scraper.formats.wp_rest import site_root
-from scraper.html_text import html_to_text
-from scraper.records import Thread
-from scraper.sources import Source
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, link_comments
+from commentscope.scraper.formats.wp_rest import site_root
+from commentscope.scraper.html_text import html_to_text
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
 
 NAME = "disqus"
 DESCRIPTION = "Disqus export XML (<disqus xmlns=\"http://disqus.com\"> with <thread> and <post>)"

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from scraper.errors import FormatError
-from scraper.formats.hn_api import HN_URL, gone_flags, item_url, story_article, user_url
-from scraper.formats.tree import (RawComment, as_id, epoch_iso, epoch_seconds, first_char, json_keys,
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.hn_api import HN_URL, gone_flags, item_url, story_article, user_url
+from commentscope.scraper.formats.shared.tree import (RawComment, as_id, epoch_iso, epoch_seconds, first_char, json_keys,
                                   link_comments, load_json)
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.html_text import html_to_text
-from scraper.text import iso_from_text
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.html_text import html_to_text
+from commentscope.scraper.text import iso_from_text
 
 NAME = "hn_algolia"
 DESCRIPTION = "Hacker News item tree or comment search from the Algolia API (hn.algolia.com/api/v1)"

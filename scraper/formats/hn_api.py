@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import re
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, as_id, epoch_iso, first_char, json_keys, link_comments, load_json
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.html_text import html_to_text
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, as_id, epoch_iso, first_char, json_keys, link_comments, load_json
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.html_text import html_to_text
 
 NAME = "hn_api"
 DESCRIPTION = "Hacker News Firebase API items: a story and its descendants (JSON array, {id: item} or JSONL)"

@@ -21,13 +21,13 @@ from datetime import datetime, timezone
 from lxml import etree
 from lxml import html as lxml_html
 
-from scraper.errors import FormatError
-from scraper.formats.hn_api import HN_URL, gone_flags, item_url, story_article, user_url
-from scraper.formats.tree import RawComment, link_comments
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.html_text import html_to_text
-from scraper.text import iso_from_epoch
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.hn_api import HN_URL, gone_flags, item_url, story_article, user_url
+from commentscope.scraper.formats.shared.tree import RawComment, link_comments
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.html_text import html_to_text
+from commentscope.scraper.text import iso_from_epoch
 
 NAME = "hn_html"
 DESCRIPTION = "Hacker News item page HTML (news.ycombinator.com/item?id=...), as saved from a browser"

@@ -17,11 +17,11 @@ import html
 import re
 from typing import Any
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, epoch_iso, first_char, link_comments, load_json
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.text import tidy_paragraphs
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, epoch_iso, first_char, link_comments, load_json
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.text import tidy_paragraphs
 
 NAME = "reddit"
 DESCRIPTION = "Reddit post JSON (the .json of a post or comment permalink: listings of t3 and t1 things)"

@@ -2,7 +2,7 @@
 
 Read with the standard ``csv`` module, so quoted fields may hold the delimiter, quotes and newlines.
 The delimiter is the one the header line uses most (``csv.Sniffer`` decides when the header has none
-of them). Columns are mapped as ``scraper.formats.tabular`` describes.
+of them). Columns are mapped as ``commentscope.scraper.formats.shared.tabular`` describes.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import io
 import sys
 from typing import Any, Iterator
 
-from scraper.errors import FormatError
-from scraper.formats.tabular import GUESSES, normalize_header, resolve_columns, rows_to_threads
-from scraper.records import Thread
-from scraper.sources import Source
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tabular import GUESSES, normalize_header, resolve_columns, rows_to_threads
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
 
 NAME = "csv"
 DESCRIPTION = "your own comments as CSV/TSV with a header row (columns mapped by --text-col etc. or guessed)"

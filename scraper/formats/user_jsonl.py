@@ -1,6 +1,6 @@
 """A user's own comments as JSON Lines (one object a line), or as one JSON array of such objects.
 
-Columns are the objects' keys, mapped as ``scraper.formats.tabular`` describes; a column name may be a
+Columns are the objects' keys, mapped as ``commentscope.scraper.formats.shared.tabular`` describes; a column name may be a
 dotted path into nested objects (``--author-col user.screen_name``). Lines that are not JSON objects are
 skipped with a warning naming the line.
 
@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-from scraper.errors import FormatError
-from scraper.formats.tabular import GUESSES, normalize_header, resolve_columns, rows_to_threads
-from scraper.formats.tree import first_char
-from scraper.records import SPEC_KEYS, Thread
-from scraper.sources import Source
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tabular import GUESSES, normalize_header, resolve_columns, rows_to_threads
+from commentscope.scraper.formats.shared.tree import first_char
+from commentscope.scraper.records import SPEC_KEYS, Thread
+from commentscope.scraper.sources import Source
 
 NAME = "jsonl"
 DESCRIPTION = "your own comments as JSON Lines (one object a line; keys mapped by --text-col etc. or guessed)"

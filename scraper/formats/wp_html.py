@@ -33,13 +33,13 @@ from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, link_comments
-from scraper.formats.wp_rest import post_url, site_root
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.html_text import node_text
-from scraper.text import iso_from_text, slugify
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, link_comments
+from commentscope.scraper.formats.wp_rest import post_url, site_root
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.html_text import node_text
+from commentscope.scraper.text import iso_from_text, slugify
 
 NAME = "wp_html"
 DESCRIPTION = "WordPress article page saved as HTML with its comments (ol.comment-list, li#comment-N)"

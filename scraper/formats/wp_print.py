@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from scraper.formats.tree import in_future
-from scraper.records import Comment, Thread
-from scraper.sources import Source
-from scraper.text import iso_from_text, slugify, tidy_paragraphs
+from commentscope.scraper.formats.shared.tree import in_future
+from commentscope.scraper.records import Comment, Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.text import iso_from_text, slugify, tidy_paragraphs
 
 NAME = "wp_print"
 DESCRIPTION = "WordPress print view saved as text (#N Comment By AUTHOR On DATE @ TIME)"

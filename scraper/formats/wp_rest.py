@@ -8,7 +8,7 @@ Ids are written ``comment-<id>``, the form a WordPress page gives the same comme
 ``#comment-3`` in ``link``), so a thread read from its REST export and from its saved page agree.
 The API lists newest first, so comments are put in date order (ties by id): a reply then follows its
 parent. A reply whose parent is not in the array (the API pages at 10 a page by default) is kept with
-flag ``orphan`` and no parent (``scraper.formats.tree.link_comments``); several saved pages of one post
+flag ``orphan`` and no parent (``commentscope.scraper.formats.shared.tree.link_comments``); several saved pages of one post
 merge with ``merge_pages``, which links such replies again. ``status`` spam is
 flagged ``spam``, trash ``deleted``; pingbacks and trackbacks are counted in ``extra["pingbacks"]``.
 
@@ -24,11 +24,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, link_comments
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.html_text import html_to_text
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, link_comments
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.html_text import html_to_text
 
 NAME = "wp_rest"
 DESCRIPTION = "WordPress REST API comments JSON (/wp-json/wp/v2/comments)"
@@ -73,9 +73,9 @@ def parse(source: Source, options: object = None) -> list[Thread]:
 
 
 def merge_pages(threads: list[Thread]) -> list[Thread]:
-    """Join saved API pages of one post into one thread (``scraper.formats.wp_html.merge_pages``: comments
+    """Join saved API pages of one post into one thread (``commentscope.scraper.formats.wp_html.merge_pages``: comments
     in time order, duplicates dropped, orphans relinked to parents found on another page)."""
-    from scraper.formats.wp_html import merge_pages as merge  # imported here: wp_html imports this module
+    from commentscope.scraper.formats.wp_html import merge_pages as merge  # imported here: wp_html imports this module
 
     return merge(threads)
 

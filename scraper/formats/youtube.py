@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, as_id, epoch_iso, first_char, json_keys, link_comments, load_json
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.text import slugify, tidy_paragraphs
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, as_id, epoch_iso, first_char, json_keys, link_comments, load_json
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.text import slugify, tidy_paragraphs
 
 NAME = "youtube"
 DESCRIPTION = "YouTube (or other yt-dlp) comments: the info JSON of yt-dlp --write-comments"

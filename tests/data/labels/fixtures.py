@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from scraper.formats import parse_source
-from scraper.records import comments_frame
-from scraper.sources import read_source
+from commentscope.scraper.formats import parse_source
+from commentscope.scraper.records import comments_frame
+from commentscope.scraper.sources import read_source
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[2]

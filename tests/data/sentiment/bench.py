@@ -7,7 +7,7 @@
 Prints: per-comment cost of the reference and of ``score_texts`` on a normal 500-character comment,
 a 10,000-character comment, 5,000 emoji (one repeated, and a mix), 5,000 "but" and others, each beside
 ``score_texts`` on ordinary prose of the same length (ratio = ours / that); then the time for
-COUNT (default 50,000) realistic comments: the reference loop on one core, ``fast_vader.compounds``
+COUNT (default 50,000) realistic comments: the reference loop on one core, ``vader.compounds``
 with 1 and 2 workers, and the whole ``add_sentiment`` stage with 1 and 2 workers; then the price of
 the sample a text over ``SAMPLE_CHARS`` is scored by: per length and kind of long text (the realistic
 comments joined, see ``joined_texts``), how far ``score_texts`` lies from the weighted mean over every
@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 import polars as pl  # noqa: E402
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from analysis import fast_vader  # noqa: E402
-from analysis.sentiment import (  # noqa: E402
+from commentscope.analysis.stages import vader  # noqa: E402
+from commentscope.analysis.stages.sentiment import (  # noqa: E402
     SAMPLE_CHARS,
     SHORT_CHARS,
     add_sentiment,
@@ -44,9 +44,9 @@ from tests.data.sentiment.corpus import realistic_comments, variants  # noqa: E4
 def _clock(run, repeat: int = 1) -> float:
     best = float("inf")
     for _ in range(repeat):
-        fast_vader.scores.cache_clear()
-        fast_vader.compound_scores.cache_clear()
-        fast_vader._token_cache.clear()
+        vader.scores.cache_clear()
+        vader.compound_scores.cache_clear()
+        vader._token_cache.clear()
         start = time.perf_counter()
         run()
         best = min(best, time.perf_counter() - start)
@@ -90,8 +90,8 @@ def throughput(count: int, rounds: int = 2) -> None:
                                                               "end": pl.Int64}))})
     contenders = {
         "reference loop, 1 core": lambda: [reference.polarity_scores(t)["compound"] for t in texts],
-        "fast_vader.compounds, workers=1": lambda: fast_vader.compounds(texts, workers=1),
-        "fast_vader.compounds, workers=2": lambda: fast_vader.compounds(texts, workers=2),
+        "vader.compounds, workers=1": lambda: vader.compounds(texts, workers=1),
+        "vader.compounds, workers=2": lambda: vader.compounds(texts, workers=2),
         "add_sentiment, workers=1": lambda: add_sentiment(frame, workers=1),
         "add_sentiment, workers=2": lambda: add_sentiment(frame, workers=2),
     }
@@ -112,9 +112,9 @@ def joined_texts(chars: int, count: int, seed: int = 5) -> dict[str, list[str]]:
     moves from one end of the text to the other) and ``leaning`` (drawn three to one from the
     positive or from the negative comments: a clear lean, to see whether the label holds)."""
     comments = realistic_comments()
-    ranked = sorted(comments, key=fast_vader.compound)
-    positive = [c for c in comments if fast_vader.compound(c) >= 0.05]
-    negative = [c for c in comments if fast_vader.compound(c) <= -0.05]
+    ranked = sorted(comments, key=vader.compound)
+    positive = [c for c in comments if vader.compound(c) >= 0.05]
+    negative = [c for c in comments if vader.compound(c) <= -0.05]
     rng = random.Random(seed + chars)
 
     def join(pieces: list[str]) -> str:
@@ -143,7 +143,7 @@ def joined_texts(chars: int, count: int, seed: int = 5) -> dict[str, list[str]]:
 
 def _weighted(plan: list[tuple[str, int]]) -> float:
     """``score_texts``' mean for a list of units."""
-    scored = [(fast_vader.compound(unit), weight) for unit, weight in plan]
+    scored = [(vader.compound(unit), weight) for unit, weight in plan]
     total = sum(weight for _, weight in scored)
     return round(sum(c * weight for c, weight in scored) / total, 4) if total else 0.0
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from scraper.errors import UsageError
+from commentscope.scraper.errors import UsageError
 
 STANCES = ("favor", "against", "none")
 GROUPINGS = ("thread", "author", "depth", "day")
@@ -36,7 +36,7 @@ def _key(by: str) -> pl.Expr:
 
 def tally(frame: pl.DataFrame, by: str = "thread") -> pl.DataFrame:
     """One row per group: favor, against, none, total, their shares, and mean_sentiment.
-    Reads ``stance``, ``sentiment`` and the grouping column (``depth`` needs ``analysis.structure``)."""
+    Reads ``stance``, ``sentiment`` and the grouping column (``depth`` needs ``commentscope.analysis.stages.structure``)."""
     key = _key(by)
     name = key.meta.output_name()
     stance = pl.col("stance").fill_null("none")
@@ -67,7 +67,7 @@ def write_table(frame: pl.DataFrame, out: str | Path | None) -> None:
     CSV cells are made safe to open in a spreadsheet. Files are written atomically."""
     import sys
 
-    from scraper.writers import atomic_open
+    from commentscope.scraper.store import atomic_open
 
     if out is None or str(out) == "-":
         sys.stdout.write(spreadsheet_safe(frame).write_csv())

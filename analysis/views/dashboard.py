@@ -20,11 +20,11 @@ from typing import Any, Iterable, Mapping
 
 import polars as pl
 
-from analysis import charts_data as data
-from analysis.charts_data import DETAIL_LIMIT, STANCES
-from scraper.errors import CommentscopeError, UsageError
-from scraper.records import Thread
-from scraper.writers import atomic_open, atomic_write_bytes
+from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views.chart_data import DETAIL_LIMIT, STANCES
+from commentscope.scraper.errors import CommentscopeError, UsageError
+from commentscope.scraper.records import Thread
+from commentscope.scraper.store import atomic_open, atomic_write_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: What a click on each view selects (None: clicks there select nothing).
@@ -76,7 +76,7 @@ def thread_meta(thread: Thread | Mapping[str, Any]) -> dict[str, Any]:
     else:
         meta = {key: getattr(thread, key, None) for key in keys}
     if not meta["thread_id"]:
-        raise UsageError("a thread has no thread_id", None, "give threads as scraper.records.Thread or dicts with thread_id")
+        raise UsageError("a thread has no thread_id", None, "give threads as commentscope.scraper.records.Thread or dicts with thread_id")
     meta["thread_id"] = str(meta["thread_id"])
     return meta
 
@@ -102,7 +102,7 @@ def thread_comments(frame: pl.DataFrame, thread_id: str) -> pl.DataFrame:
 
 def chart_specs(comments: pl.DataFrame, limit: int = DETAIL_LIMIT) -> dict[str, dict[str, Any]]:
     """Each view's Vega-Lite spec (data inline), by chart name."""
-    from analysis.charts import CHARTS
+    from commentscope.analysis.views.charts import CHARTS
 
     return {name: build(comments, limit=limit).to_dict() for name, build in CHARTS.items()}
 

@@ -1,7 +1,7 @@
 """Comparing threads: per-thread metrics with confidence intervals, a significance test of the stance
 distributions, and one self-contained comparison page.
 
-The chain metrics come from ``analysis.structure.thread_metrics``; the stance shares carry 95% Wilson
+The chain metrics come from ``commentscope.analysis.stages.structure.thread_metrics``; the stance shares carry 95% Wilson
 intervals (honest for small threads and shares near 0 or 1); the test is Pearson's chi-square on the
 thread x stance table, or an exact/permutation test when expected counts are below 5.
 """
@@ -15,12 +15,12 @@ from typing import Any, Iterable, Mapping
 
 import polars as pl
 
-from analysis import charts_data as data
-from analysis.charts_data import STANCES
-from analysis.dashboard import hoist_datasets, render_page, thread_meta
-from scraper.errors import UsageError
-from scraper.records import Thread
-from scraper.writers import atomic_open
+from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views.chart_data import STANCES
+from commentscope.analysis.views.dashboard import hoist_datasets, render_page, thread_meta
+from commentscope.scraper.errors import UsageError
+from commentscope.scraper.records import Thread
+from commentscope.scraper.store import atomic_open
 
 Z95 = 1.959963984540054
 ALPHA = 0.05
@@ -44,7 +44,7 @@ def comparison_metrics(frame: pl.DataFrame) -> pl.DataFrame:
     (top-level comments that got replies), longest_chain, back_and_forth (A-B-A replies), reciprocity,
     mean_sentiment, and for each stance its count, ``<stance>_share`` and 95% Wilson ``<stance>_lo`` /
     ``<stance>_hi``."""
-    from analysis.structure import thread_metrics
+    from commentscope.analysis.stages.structure import thread_metrics
 
     data.check_columns(frame, "compare")
     norm = data.normalise(frame)
@@ -165,7 +165,7 @@ def metrics_table(metrics: pl.DataFrame, labels: Mapping[str, str]) -> str:
 
 def comparison_specs(frame: pl.DataFrame, metrics: pl.DataFrame, labels: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     """Each comparison view's Vega-Lite spec by name."""
-    from analysis.charts_compare import COMPARE_CHARTS
+    from commentscope.analysis.views.compare_charts import COMPARE_CHARTS
 
     return {name: build(frame, metrics, labels).to_dict() for name, build in COMPARE_CHARTS.items()}
 

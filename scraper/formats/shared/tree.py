@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from scraper.errors import FormatError
-from scraper.records import Comment
-from scraper.sources import Source
-from scraper.text import iso_from_epoch, parse_iso_utc
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.records import Comment
+from commentscope.scraper.sources import Source
+from commentscope.scraper.text import iso_from_epoch, parse_iso_utc
 
 _JSON_KEY = re.compile(r'"([A-Za-z_$][\w.$-]{0,60})"\s*:')
 #: A timestamp later than now by more than this is flagged ``future_timestamp``.

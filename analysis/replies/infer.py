@@ -2,7 +2,7 @@
 
 Many comment sections (WordPress print views, exported CSVs, old forums) are flat: every comment
 answers "the article" as far as the markup knows. Readers still answer each other, and say so in the
-text. ``infer_thread`` reads those signs with the cues of :mod:`analysis.reply_cues`, tried strongest
+text. ``infer_thread`` reads those signs with the cues of :mod:`commentscope.analysis.replies.cues`, tried strongest
 first, and fills ``parent_id``, ``reply_evidence``, ``reply_confidence`` and ``quotes``.
 
 Evidence and confidence (the confidence says how often a link of that kind and form is right):
@@ -43,7 +43,7 @@ prefers a missing link to a wrong one.
 
 What of a long comment is read: a comment of up to ``READ_CHARS`` (2,000) characters is read whole;
 that is every comment of the gold, seed and benchmark threads (the longest has 1,375). Of a longer one
-the cues read a bounded part, its *reading* (:func:`analysis.reply_names.read`): the first
+the cues read a bounded part, its *reading* (:func:`commentscope.analysis.replies.names.read`): the first
 ``OPENING_CHARS`` (1,200) characters, then its passages in quotation marks or on ``>`` lines, each with
 the 80 characters before it (where "Name wrote:" stands), and its ``@`` addresses, ``EXCERPT_CHARS``
 (800) characters of these at most, in reading order, joined by blank lines. Why: the signs of whom a
@@ -73,14 +73,14 @@ from typing import Any
 
 import polars as pl
 
-from analysis.collector import paused
-from analysis.reply_cues import ARTICLE, CUES, Link, QuoteSpan, address, named_authors, span_dict
-from analysis.reply_names import (STOPWORDS, NameHit, NameIndex, Reading, Token, author_key, marked_regions,
+from commentscope.analysis.run.collector import paused
+from commentscope.analysis.replies.cues import ARTICLE, CUES, Link, QuoteSpan, address, named_authors, span_dict
+from commentscope.analysis.replies.names import (STOPWORDS, NameHit, NameIndex, Reading, Token, author_key, marked_regions,
                                   read, stem, tokenize)
-from scraper.errors import InputError
-from scraper.records import EVIDENCE, QUOTE_DTYPE, Comment
+from commentscope.scraper.errors import InputError
+from commentscope.scraper.records import EVIDENCE, QUOTE_DTYPE, Comment
 
-#: Formats of platforms that always thread replies themselves (``scraper.formats`` names). Any other
+#: Formats of platforms that always thread replies themselves (``commentscope.scraper.formats`` names). Any other
 #: thread counts as threaded when one of its comments carries a ``markup`` parent.
 THREADED_FORMATS = frozenset({"reddit", "hn_algolia", "hn_api", "hn_html", "disqus", "youtube", "discourse"})
 
@@ -100,7 +100,7 @@ ARTICLE_CHARS = 200_000
 
 
 class ThreadState:
-    """One thread prepared for the cues (implements ``analysis.reply_cues.ThreadView``)."""
+    """One thread prepared for the cues (implements ``commentscope.analysis.replies.cues.ThreadView``)."""
 
     def __init__(self, comments: list[Comment], article_text: str | None = None) -> None:
         self.comments = comments
@@ -413,7 +413,7 @@ def _infer_frame(frame: pl.DataFrame, threads: pl.DataFrame | None, infer: bool)
     missing = [column for column in _REQUIRED if column not in frame.columns]
     if missing:
         raise InputError(f"the comment frame has no {', '.join(missing)} column", "infer_replies",
-                         "build it with scraper.records.comments_frame or read JSONL with COMMENT_SCHEMA")
+                         "build it with commentscope.scraper.records.comments_frame or read JSONL with COMMENT_SCHEMA")
     articles: dict[str, str | None] = {}
     if threads is not None and {"thread_id", "article_text"} <= set(threads.columns):
         articles = dict(zip(threads["thread_id"].to_list(), threads["article_text"].to_list()))

@@ -22,9 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from analysis import cues
-from analysis.collector import paused
-from scraper.errors import InputError
+from commentscope.analysis.stages import cues
+from commentscope.analysis.run.collector import paused
+from commentscope.scraper.errors import InputError
 
 LABELS = ("agree", "disagree", "neutral")
 
@@ -229,7 +229,7 @@ def _decide(evidence: _Evidence) -> Verdict:
 
 
 def clear_caches() -> None:
-    """Forget the remembered texts of this stage and of ``analysis.cues`` (see ``cues.clear_caches``)."""
+    """Forget the remembered texts of this stage and of ``commentscope.analysis.stages.cues`` (see ``cues.clear_caches``)."""
     cues.clear_caches()
     _is_question.cache_clear()
     _parent_claims.cache_clear()
@@ -240,10 +240,10 @@ def require_columns(frame: pl.DataFrame, columns: tuple[str, ...], stage: str) -
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(f"the comment frame lacks column(s) {', '.join(missing)} needed by {stage}",
-                         "analysis frame", "build it from comment records (scraper.records.COMMENT_SCHEMA)")
+                         "analysis frame", "build it from comment records (commentscope.scraper.records.COMMENT_SCHEMA)")
 
 
-@paused()  # see analysis.collector
+@paused()  # see commentscope.analysis.run.collector
 def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``agreement`` (agree/disagree/neutral; null where ``parent_id`` is null) and
     ``agreement_confidence`` (0..1). Reads thread_id, id, text, parent_id, and author and quotes when present.

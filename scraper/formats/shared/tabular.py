@@ -16,12 +16,12 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable
 
-from scraper.errors import FormatError
-from scraper.formats.tree import RawComment, as_id, link_comments, unescape_entities
-from scraper.records import Thread
-from scraper.sources import Source
-from scraper.html_text import html_to_text
-from scraper.text import iso_from_epoch, iso_from_text, slugify, tidy_paragraphs
+from commentscope.scraper.errors import FormatError
+from commentscope.scraper.formats.shared.tree import RawComment, as_id, link_comments, unescape_entities
+from commentscope.scraper.records import Thread
+from commentscope.scraper.sources import Source
+from commentscope.scraper.html_text import html_to_text
+from commentscope.scraper.text import iso_from_epoch, iso_from_text, slugify, tidy_paragraphs
 
 ROLES = ("id", "parent", "author", "time", "text", "thread")
 

@@ -24,11 +24,11 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from scraper.errors import FetchError, UsageError
-from scraper.fetch_cache import read_cached, write_cached
-from scraper.fetch_headers import content_type, meta_charset, refuse_non_text, retry_after_seconds
-from scraper.sources import Source
-from scraper.text import looks_binary
+from commentscope.scraper.errors import FetchError, UsageError
+from commentscope.scraper.fetch.cache import read_cached, write_cached
+from commentscope.scraper.fetch.headers import content_type, meta_charset, refuse_non_text, retry_after_seconds
+from commentscope.scraper.sources import Source
+from commentscope.scraper.text import looks_binary
 
 MIB = 1024 * 1024
 #: RFC 9309 asks crawlers to read at least 500 KiB of a robots.txt; the rest is ignored, not an error.

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from nltk.stem import PorterStemmer
 
-from analysis import fast_vader
+from commentscope.analysis.stages import vader
 
 #: Texts (comments, sentences, words) whose derived forms each cache remembers. The stages read one
 #: comment several times (its own words for stance and for agreement, the parent's for every reply),
@@ -454,9 +454,9 @@ def is_negated(text: str) -> bool:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def polarity(text: str) -> float:
-    """VADER compound score of a short text, -1 to 1 (``analysis.fast_vader``: vaderSentiment's exact
+    """VADER compound score of a short text, -1 to 1 (``commentscope.analysis.stages.vader``: vaderSentiment's exact
     score, computed faster)."""
-    return float(fast_vader.polarity_scores(text)["compound"])
+    return float(vader.polarity_scores(text)["compound"])
 
 
 @lru_cache(maxsize=CACHE_SIZE)

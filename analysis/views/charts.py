@@ -1,7 +1,7 @@
 """The thread dashboard's views: one function per chart, each returning an altair chart, registered by
 name in ``CHARTS`` (the name is also the page's ``data-chart`` attribute and the image file suffix).
 
-Every chart takes the analysed comments of one thread (see ``analysis.charts_data``) and ``limit``: up to
+Every chart takes the analysed comments of one thread (see ``commentscope.analysis.views.chart_data``) and ``limit``: up to
 ``limit`` comments a view draws one mark per comment; above it, the view switches to an aggregated form
 so no view embeds more than ``charts_data.MAX_ROWS`` rows (altair's own ``MaxRowsError`` stays on).
 
@@ -16,9 +16,9 @@ from typing import Any, Callable
 import altair as alt
 import polars as pl
 
-from analysis import charts_data as data
-from analysis.charts_data import DETAIL_LIMIT, STANCES
-from scraper.records import EVIDENCE
+from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views.chart_data import DETAIL_LIMIT, STANCES
+from commentscope.scraper.records import EVIDENCE
 
 WIDTH = 560
 STANCE_COLOURS = ("#1b9e77", "#d95f02", "#9e9e9e")

@@ -1,30 +1,30 @@
 """Streaming analysis: inputs of any size analysed in batches of whole threads, written as they finish.
 
-    from analysis.stream import analyze_files
+    from commentscope.analysis.run.stream import analyze_files
     summary = analyze_files(["big.jsonl"], "analysed.jsonl")      # or "analysed.parquet"
 
-The output is what ``analysis.pipeline.analyze`` gives on the whole input, row for row (the same bytes
+The output is what ``commentscope.analysis.pipeline.analyze`` gives on the whole input, row for row (the same bytes
 for JSONL): every stage works within a thread, so a batch of whole threads analyses exactly as it does
 among all of them. Memory is bounded by the batch (and the ``workers`` batches in flight), not by the
 input.
 
 How a comment JSONL is read: a first pass parses it a few megabytes of whole lines at a time
-(``polars.read_ndjson`` with ``scraper.records.COMMENT_SCHEMA``), keeps only the ``thread_id``
+(``polars.read_ndjson`` with ``commentscope.scraper.records.COMMENT_SCHEMA``), keeps only the ``thread_id``
 column, checks that each thread's records are contiguous, as ``scrape`` writes them, and plans
 batches of whole threads of at most ``batch_comments`` comments (a thread larger than that is a batch
 of its own; threads are never split). The second pass reads the same way and cuts the records at the
-planned rows, with the record checks of ``scraper.writers.read_records`` applied to each batch.
+planned rows, with the record checks of ``commentscope.scraper.store.read_records`` applied to each batch.
 Where some thread's records are split up, each batch instead gathers its threads with a filtered
 ``polars.scan_ndjson`` of the file, and the analysed batches are merged back into input order at the
 end through temporary files. Raw sources (pages, exports,
-URLs) are parsed in memory with ``analysis.pipeline.load``, as they are small.
+URLs) are parsed in memory with ``commentscope.analysis.pipeline.load``, as they are small.
 
 Batches go to ``workers`` processes (default: the cores, from ``POOL_MIN_COMMENTS`` comments; any
 number asked for explicitly), each running ``analyze(..., workers=1)``, with one more batch waiting;
 with a pool, batches are cut smaller where that gives each process about ``BATCHES_PER_PROCESS`` of
 them, so none idles at the end. Without a pool, batches run here with the sentiment stage's own
 process pool. The output is written through a temporary file renamed at the end
-(``scraper.writers.atomic_open``): a failed run leaves an existing output untouched.
+(``commentscope.scraper.store.atomic_open``): a failed run leaves an existing output untouched.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ from typing import IO, Any, Iterable, Iterator
 
 import polars as pl
 
-from scraper.errors import InputError, UsageError
-from scraper.records import COMMENT_SCHEMA, Thread
-from scraper.writers import checked_links, read_sidecar
+from commentscope.scraper.errors import InputError, UsageError
+from commentscope.scraper.records import COMMENT_SCHEMA, Thread
+from commentscope.scraper.store import checked_links, read_sidecar
 
 _ROW = "__commentscope_row"
 #: Comments per batch by default. A process analysing a batch of comments of about 150 characters
@@ -83,7 +83,7 @@ def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMME
                   progress: bool = False, read_options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Analyse comment JSONL files (and raw sources) batch by batch into ``out``: JSONL, or Parquet
     when ``out`` ends in ``.parquet``; ``-`` writes JSONL to stdout. ``read_options`` are
-    ``analysis.pipeline.load``'s keyword arguments (format_name, options, fetch_options, infer).
+    ``commentscope.analysis.pipeline.load``'s keyword arguments (format_name, options, fetch_options, infer).
     ``progress`` shows a bar on stderr. Returns a summary: output, format, comments, threads, batches
     (analysed), workers (processes that analysed them), regrouped (records files whose threads were not
     contiguous) and parsed (the threads parsed from raw sources, with their warnings and reply-link
@@ -141,7 +141,7 @@ def _analysed_unit(unit: _Unit, batch_comments: int, options: dict[str, Any], se
         yield from (analyser.map(_contiguous_batches(unit)) if unit.contiguous
                     else _regrouped(unit, batch_comments, analyser))
         return
-    from analysis.pipeline import load
+    from commentscope.analysis.pipeline import load
 
     frame, threads = load(unit.specs, **options)
     _claim(seen, threads)
@@ -156,7 +156,7 @@ def _analysed_unit(unit: _Unit, batch_comments: int, options: dict[str, Any], se
 def _open_output(out: str):
     from contextlib import nullcontext
 
-    from scraper.writers import atomic_open
+    from commentscope.scraper.store import atomic_open
 
     if str(out) == "-":
         return nullcontext(sys.stdout.buffer)
@@ -166,8 +166,8 @@ def _open_output(out: str):
 def _plan(specs: list[str], options: dict[str, Any], seen: set[str]) -> list[_Unit]:
     """Group the inputs as ``load`` does (consecutive raw sources together) and size each records file;
     a thread found twice is an error, as in ``load`` (``seen`` collects the thread ids)."""
-    from analysis.pipeline import _URL
-    from scraper.writers import looks_like_records
+    from commentscope.analysis.pipeline import _URL
+    from commentscope.scraper.store import looks_like_records
 
     units: list[_Unit] = []
     for spec in specs:
@@ -328,7 +328,7 @@ def _regrouped(unit: _Unit, batch_comments: int, analyser: "_Analyser") -> Itera
 
 
 def _analyse_batch(frame: pl.DataFrame, threads: list[Thread], workers: int | None) -> pl.DataFrame:
-    from analysis.pipeline import analyze
+    from commentscope.analysis.pipeline import analyze
 
     return analyze(frame, threads, workers=workers)
 

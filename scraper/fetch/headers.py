@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import httpx
 
-from scraper.errors import FetchError
+from commentscope.scraper.errors import FetchError
 
 _REFUSED_PREFIXES = ("image/", "video/", "audio/", "font/")
 _REFUSED_TYPES = frozenset({

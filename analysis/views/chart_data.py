@@ -1,6 +1,6 @@
 """The polars side of the charts: every view's rows are aggregated here, before altair sees them.
 
-Each function takes the analysed comments of ONE thread (``scraper.records.COMMENT_SCHEMA`` columns plus
+Each function takes the analysed comments of ONE thread (``commentscope.scraper.records.COMMENT_SCHEMA`` columns plus
 ``sentiment``, ``stance``, ``agreement``, ``depth``, ``root_id``) and returns a small frame shaped for
 one view. Rows are sorted explicitly so the same input always gives the same bytes in the page.
 """
@@ -11,7 +11,7 @@ import math
 
 import polars as pl
 
-from scraper.errors import InputError
+from commentscope.scraper.errors import InputError
 
 STANCES = ("favor", "against", "none")
 #: Columns a dashboard cannot be drawn without; the rest are filled in when absent.
@@ -32,7 +32,7 @@ def check_columns(frame: pl.DataFrame, where: str = "dashboard") -> None:
     missing = [name for name in REQUIRED if name not in frame.columns]
     if missing:
         raise InputError(f"the comments lack the analysed columns {', '.join(missing)}", where,
-                         "run them through analysis.pipeline.analyze (`commentscope analyze`) first")
+                         "run them through commentscope.analysis.pipeline.analyze (`commentscope analyze`) first")
 
 
 def normalise(frame: pl.DataFrame) -> pl.DataFrame:

@@ -40,7 +40,7 @@ How a text is scored (``score_texts``):
 - Cost bounds: VADER expands each emoji into a three-to-four-word description, and the reference
   code is quadratic in places: it lower-cases the whole word list again, four times, for every
   sentiment word (5,000 emoji bring thousands of them: minutes for one comment), and its ``but``
-  rule searches the list once per word. ``fast_vader`` has neither; in addition the long path
+  rule searches the list once per word. ``vader`` has neither; in addition the long path
   spaces emoji out so each is a word, keeps ``RUN_MAX`` of a run of identical tokens and the first
   ``EMOJI_RUN_MAX`` of a run of emoji, and bounds units by ``UNIT_WORDS``. A wall of 5,000 emoji
   or 5,000 "but" then costs at most about twice what ordinary prose of its length costs (measured
@@ -55,8 +55,8 @@ from typing import Any, Iterable, Iterator
 
 import polars as pl
 
-from analysis import fast_vader
-from scraper.errors import InputError
+from commentscope.analysis.stages import vader
+from commentscope.scraper.errors import InputError
 
 #: Own words up to this many characters ...
 SHORT_CHARS = 1_000
@@ -105,8 +105,8 @@ _SPACE = re.compile(r"\s")
 #: found at C speed, so that a long text whose ``>`` are arrows or comparisons is not split in lines.
 _OPENS_QUOTE = re.compile(r"\s*>")
 _QUOTE_LINE = re.compile(r"\n[^\S\n]*>")
-#: The code points that may be emoji (the inside of ``fast_vader.MAYBE_EMOJI``'s class) ...
-_MAYBE = fast_vader.MAYBE_EMOJI.pattern[1:-1]
+#: The code points that may be emoji (the inside of ``vader.MAYBE_EMOJI``'s class) ...
+_MAYBE = vader.MAYBE_EMOJI.pattern[1:-1]
 #: ... and a text up to its ``SAMPLE_UNIT_EMOJI``-th one (one C-speed match).
 _MANY_EMOJI = re.compile(f"(?:[^{_MAYBE}]*+[{_MAYBE}]){{{SAMPLE_UNIT_EMOJI}}}")
 #: Marks that glue emoji into one picture (zero-width joiner, emoji presentation selector).
@@ -177,7 +177,7 @@ def _is_quote_line(line: str) -> bool:
     if not stripped.startswith(">"):
         return False
     first = stripped.split(maxsplit=1)[0]
-    return first.lower() not in fast_vader.tables().lexicon
+    return first.lower() not in vader.tables().lexicon
 
 
 def split_sentences(text: str) -> list[str]:
@@ -228,10 +228,10 @@ def is_short(text: str) -> bool:
         return False
     if len(text) <= SHORT_EMOJI or text.isascii():
         return True
-    candidates = fast_vader.MAYBE_EMOJI.findall(text)
+    candidates = vader.MAYBE_EMOJI.findall(text)
     if len(candidates) <= SHORT_EMOJI:
         return True
-    emojis = fast_vader.tables().emojis
+    emojis = vader.tables().emojis
     return sum(1 for char in candidates if char in emojis) <= SHORT_EMOJI
 
 
@@ -239,14 +239,14 @@ def space_emoji(text: str) -> str:
     """``text`` with a space on both sides of every emoji, so that each is a word of its own."""
     if text.isascii():
         return text
-    emojis = fast_vader.tables().emojis
-    return fast_vader.MAYBE_EMOJI.sub(lambda m: f" {m.group()} " if m.group() in emojis else m.group(), text)
+    emojis = vader.tables().emojis
+    return vader.MAYBE_EMOJI.sub(lambda m: f" {m.group()} " if m.group() in emojis else m.group(), text)
 
 
 def collapse_runs(tokens: list[str]) -> list[str]:
     """``tokens`` with a run of more than ``RUN_MAX`` identical tokens cut to ``RUN_MAX`` and a run of
     more than ``EMOJI_RUN_MAX`` emoji (after ``space_emoji``) cut to its first ``EMOJI_RUN_MAX``."""
-    emojis = fast_vader.tables().emojis
+    emojis = vader.tables().emojis
     if not any(map(operator.eq, tokens, tokens[1:])) and _EMOJI_GLUE.isdisjoint(tokens) \
             and emojis.keys().isdisjoint(tokens):
         return list(tokens)  # no two equal neighbours and no emoji: nothing to cut (most sentences)
@@ -362,10 +362,10 @@ def _window_unit(window: str, limit: int, opening: bool, after: int) -> tuple[tu
 def score_texts(texts: Iterable[str | None] | pl.Series, workers: int | None = None) -> list[float]:
     """Sentiment of each text (see the module docstring): VADER's compound for short texts, the
     length-weighted mean of unit compounds (rounded to 4 places, as VADER rounds) for long ones.
-    ``None`` scores 0.0. ``workers`` as in ``fast_vader.compounds``."""
+    ``None`` scores 0.0. ``workers`` as in ``vader.compounds``."""
     plans = [units(text or "") for text in texts]
     flat = [unit for plan in plans for unit, _ in plan]
-    compounds = iter(fast_vader.compounds(flat, fast_vader.resolve_workers(len(plans), workers)))
+    compounds = iter(vader.compounds(flat, vader.resolve_workers(len(plans), workers)))
     results = []
     for plan in plans:
         scored = [(next(compounds), weight) for _, weight in plan]
@@ -383,12 +383,12 @@ def add_sentiment(frame: pl.DataFrame, workers: int | None = None) -> pl.DataFra
     """A new frame with ``sentiment`` (Float64) and ``sentiment_label`` (String) added.
 
     Reads ``text`` and ``quotes`` (absent or null means no quotes). ``workers``: processes for
-    scoring; ``None`` uses every core for batches of ``fast_vader.POOL_MIN_TEXTS`` comments or more
-    (see ``fast_vader.compounds``).
+    scoring; ``None`` uses every core for batches of ``vader.POOL_MIN_TEXTS`` comments or more
+    (see ``vader.compounds``).
     """
     if "text" not in frame.columns:
         raise InputError("the frame has no 'text' column", "sentiment stage",
-                         "pass a comment frame (scraper.records.COMMENT_SCHEMA)")
+                         "pass a comment frame (commentscope.scraper.records.COMMENT_SCHEMA)")
     own = [text or "" for text in frame["text"].to_list()]
     if "quotes" in frame.columns and frame["quotes"].dtype != pl.Null:
         has_quotes = pl.col("quotes").list.len().fill_null(0) > 0

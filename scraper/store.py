@@ -19,8 +19,8 @@ from typing import IO, Iterator
 
 import polars as pl
 
-from scraper.errors import InputError
-from scraper.records import COMMENT_SCHEMA, SPEC_KEYS, Thread, dumps
+from commentscope.scraper.errors import InputError
+from commentscope.scraper.records import COMMENT_SCHEMA, SPEC_KEYS, Thread, dumps
 
 SIDECAR_SUFFIX = ".threads.json"
 

@@ -14,7 +14,7 @@ conclusion) and the terms it speaks of warmly or critically. Each comment then g
 Where a comment's own evidence is weak, the reply tree decides: agreeing with a comment inherits its
 stance, disagreeing takes the opposite, with decaying confidence; a comment whose replies mostly
 contradict a clear side is taken to hold the other one. No evidence at all is ``none``.
-Everything is general English (see analysis.cues); no word of any topic.
+Everything is general English (see commentscope.analysis.stages.cues); no word of any topic.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from analysis import cues
-from analysis.collector import paused
-from analysis.agreement import add_agreement, clear_caches, require_columns, tree_belief
-from analysis.evaluate import apply_labels
-from scraper.errors import InputError
+from commentscope.analysis.stages import cues
+from commentscope.analysis.run.collector import paused
+from commentscope.analysis.stages.agreement import add_agreement, clear_caches, require_columns, tree_belief
+from commentscope.analysis.stages.labels import apply_labels
+from commentscope.scraper.errors import InputError
 
 __all__ = ["STANCES", "TARGET_ARTICLE", "TARGET_OPENING", "Target", "add_stance", "apply_labels",
            "own_evidence", "read_target"]
@@ -333,7 +333,7 @@ def _label(belief: float) -> tuple[str, float]:
 
 
 def _resolve(rows: list[dict], target: Target) -> list[tuple[str, float]]:
-    """Own evidence, then the reply tree (analysis.agreement.tree_belief): comments whose own evidence
+    """Own evidence, then the reply tree (commentscope.analysis.stages.agreement.tree_belief): comments whose own evidence
     is strong keep their own label; the rest take the belief their conversation and author lend them."""
     index = {r["id"]: i for i, r in enumerate(rows)}
     own: list[float] = []
@@ -362,7 +362,7 @@ def _opening_id(rows: list[dict]) -> str | None:
     return min(top, key=lambda r: r["position"] if r.get("position") is not None else math.inf)["id"] if top else None
 
 
-@paused()  # see analysis.collector
+@paused()  # see commentscope.analysis.run.collector
 def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.DataFrame:
     """Add ``stance`` (favor/against/none), ``stance_confidence`` (0..1) and ``stance_target``
     ("article", or "opening comment" for a thread without article text, judged toward its first
@@ -410,6 +410,6 @@ def _thread_meta(threads: pl.DataFrame | None) -> dict[str, dict]:
         return {}
     if "thread_id" not in threads.columns:
         raise InputError("the threads frame has no thread_id column", "threads frame",
-                         "build it with analysis.pipeline.threads_frame or give thread_id, title, article_text")
+                         "build it with commentscope.analysis.pipeline.threads_frame or give thread_id, title, article_text")
     keep = [c for c in ("thread_id", "title", "article_text", "article_author", "site") if c in threads.columns]
     return {r["thread_id"]: r for r in threads.select(keep).to_dicts()}

@@ -11,9 +11,9 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from scraper.errors import CommentscopeError, FetchError
-from scraper.sources import Source
-from scraper.writers import atomic_write_bytes
+from commentscope.scraper.errors import CommentscopeError, FetchError
+from commentscope.scraper.sources import Source
+from commentscope.scraper.store import atomic_write_bytes
 
 
 def cache_paths(cache_dir: Path, url: str) -> tuple[Path, Path]:

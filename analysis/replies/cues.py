@@ -1,7 +1,7 @@
 """Reply cues: small detectors that find whom a flat-thread comment answers, strongest first.
 
 A cue is ``cue(view, i) -> Link | None``. ``view`` is the thread prepared once by
-:mod:`analysis.replies` (tokens, author keys, the name index, the quote spans already found for comment
+:mod:`commentscope.analysis.replies.infer` (tokens, author keys, the name index, the quote spans already found for comment
 ``i``, the parents chosen so far); ``i`` is the comment's index in position order. A ``Link`` names the
 parent's index, the evidence, a confidence and the quote spans that support it. ``CUES`` lists the
 detectors in the order they are tried: adding a cue is one function there and one test.
@@ -9,7 +9,7 @@ detectors in the order they are tried: adding a cue is one function there and on
 Rules every cue keeps: the parent has a lower index (an earlier comment of the same thread) and is never
 by the commenter (same author key); when the best candidate is the commenter, the next candidate or the
 next cue is tried. Names are looked up only among the thread's authors
-(:class:`analysis.reply_names.NameIndex`). The confidences are explained in :mod:`analysis.replies`.
+(:class:`commentscope.analysis.replies.names.NameIndex`). The confidences are explained in :mod:`commentscope.analysis.replies.infer`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Callable, Protocol
 
-from analysis.reply_names import TITLES, Candidate, NameHit, NameIndex, Token, is_common
+from commentscope.analysis.replies.names import TITLES, Candidate, NameHit, NameIndex, Token, is_common
 
 ARTICLE = -1  #: the quote-span source index of the article
 
@@ -79,7 +79,7 @@ class Link:
 
 
 class ThreadView(Protocol):
-    """What the cues read; built by ``analysis.replies.ThreadState``."""
+    """What the cues read; built by ``commentscope.analysis.replies.infer.ThreadState``."""
 
     texts: list[str]  #: what is read of each comment: all of it unless it is long (``reply_names.read``)
     tokens: list[list[Token]]
@@ -327,7 +327,7 @@ def mention(view: ThreadView, i: int) -> Link | None:
 
 #: Inferred links: candidates are the WINDOW comments before; score = similarity + CALLOUT when the
 #: candidate, at most CALLOUT_WINDOW comments back, answered or named the commenter and the commenter has
-#: not spoken since. A link needs THRESHOLD. See analysis.replies for how these were chosen.
+#: not spoken since. A link needs THRESHOLD. See commentscope.analysis.replies.infer for how these were chosen.
 WINDOW = 10
 CALLOUT_WINDOW = 5
 CALLOUT = 0.3

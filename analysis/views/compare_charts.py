@@ -12,9 +12,9 @@ from typing import Callable, Mapping
 import altair as alt
 import polars as pl
 
-from analysis import charts_data as data
-from analysis.charts import STANCE_COLOURS, WIDTH, by_rank
-from analysis.charts_data import STANCES
+from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views.charts import STANCE_COLOURS, WIDTH, by_rank
+from commentscope.analysis.views.chart_data import STANCES
 
 #: Depths at or beyond this are pooled into one ``N+`` column.
 DEPTH_CAP = 8
@@ -35,7 +35,7 @@ def thread_colour(labels: Mapping[str, str]) -> alt.Color:
 
 def stance_shares(metrics: pl.DataFrame, labels: Mapping[str, str]) -> alt.TopLevelMixin:
     """Each thread's share of favor / against / none with its 95% Wilson interval, one shared 0-100%
-    axis. ``metrics`` is ``analysis.compare.comparison_metrics``."""
+    axis. ``metrics`` is ``commentscope.analysis.views.compare.comparison_metrics``."""
     rows = pl.concat([
         metrics.select(
             pl.col("thread_id"), pl.lit(s).alias("stance"), pl.col(s).alias("n"), pl.col("comments"),

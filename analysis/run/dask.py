@@ -1,7 +1,7 @@
 """Running the analysis on a Dask cluster when one machine is not enough.
 
 Every stage works within a thread, so the frame is cut into partitions of whole threads, packed so the
-partitions carry similar numbers of comments, and each partition runs ``analysis.pipeline.analyze`` on a
+partitions carry similar numbers of comments, and each partition runs ``commentscope.analysis.pipeline.analyze`` on a
 Dask worker. The result is put back in the input's row order, so it is identical to the local run.
 Point ``scheduler`` at a running cluster (``tcp://host:8786``, from ``dask scheduler`` and ``dask worker``
 on the cluster's machines, each with commentscope installed); without it a ``LocalCluster`` is started
@@ -14,8 +14,8 @@ import heapq
 
 import polars as pl
 
-from scraper.errors import UsageError
-from scraper.records import Thread
+from commentscope.scraper.errors import UsageError
+from commentscope.scraper.records import Thread
 
 _ROW = "__commentscope_row"
 
@@ -33,14 +33,14 @@ def pack_threads(sizes: dict[str, int], partitions: int) -> list[list[str]]:
 
 
 def _analyze_partition(frame: pl.DataFrame, threads: list[Thread], labels: pl.DataFrame | None) -> pl.DataFrame:
-    from analysis.pipeline import analyze
+    from commentscope.analysis.pipeline import analyze
 
     return analyze(frame, threads, labels=labels, workers=1)
 
 
 def analyze_on_dask(frame: pl.DataFrame, threads: list[Thread], scheduler: str | None = None,
                     partitions: int | None = None, labels: pl.DataFrame | None = None) -> pl.DataFrame:
-    """``analysis.pipeline.analyze`` with the per-thread work spread over a Dask cluster."""
+    """``commentscope.analysis.pipeline.analyze`` with the per-thread work spread over a Dask cluster."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:

@@ -277,7 +277,7 @@ _NAME_PARTICLES = {"mr", "mrs", "ms", "dr", "the", "a", "an", "of", "de", "la", 
 #: characters and then, in reading order and EXCERPT_CHARS at most, its marked passages (in quotation
 #: marks or on ``>`` lines), each with the CONTEXT_CHARS before it (where "Name wrote:" or "In reply to
 #: Name" stands), and its ``@`` addresses, each with the AT_CHARS after it (the name). The why is in
-#: :mod:`analysis.replies`.
+#: :mod:`commentscope.analysis.replies.infer`.
 READ_CHARS = 2_000
 OPENING_CHARS = 1_200
 EXCERPT_CHARS = 800

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import polars as pl
 
-from scraper.errors import InputError
+from commentscope.scraper.errors import InputError
 
 #: The values a labelled column may take; a machine's null counts as the last (no side).
 LABEL_VALUES = {"stance": ("favor", "against", "none"), "agreement": ("agree", "disagree", "neutral")}

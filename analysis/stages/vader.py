@@ -31,7 +31,7 @@ from functools import lru_cache
 from multiprocessing import get_context
 from typing import Iterable
 
-from scraper.errors import InputError, UsageError
+from commentscope.scraper.errors import InputError, UsageError
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
     C_INCR,

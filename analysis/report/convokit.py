@@ -18,8 +18,8 @@ from typing import Any
 
 import polars as pl
 
-from scraper.records import Thread
-from scraper.text import parse_iso_utc
+from commentscope.scraper.records import Thread
+from commentscope.scraper.text import parse_iso_utc
 
 _UTTERANCE_META = (
     "thread_id", "position", "reply_evidence", "reply_confidence", "sentiment", "sentiment_label", "stance",

@@ -1,0 +1,1 @@
+"""Reports for other tools: stance tallies (CSV, JSON, Parquet) and ConvoKit corpora."""

@@ -1,0 +1,2 @@
+"""Helpers the format modules share: reply trees and ids (``tree``), user tables (``tabular``),
+WordPress (``wordpress``) and Hacker News (``hacker_news``). Formats import these, never each other."""
