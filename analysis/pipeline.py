@@ -238,14 +238,6 @@ def _check_unique_threads(threads: list[Thread]) -> None:
         seen.add(thread.thread_id)
 
 
-def threads_frame(threads: list[Thread]) -> pl.DataFrame:
-    """Thread metadata as a frame (thread_id, title, url, site, article_author, article_text, source_format)."""
-    schema = {name: pl.String for name in
-              ("thread_id", "title", "url", "site", "article_author", "article_text", "source_format")}
-    rows = [{name: getattr(thread, name) for name in schema} for thread in threads]
-    return pl.DataFrame(rows, schema=schema)
-
-
 def analyze(frame: pl.DataFrame, threads: list[Thread] | None = None, labels: pl.DataFrame | None = None,
             workers: int | None = None) -> pl.DataFrame:
     """Run every stage: structure, sentiment, agreement, stance (and user labels over it)."""
@@ -254,12 +246,11 @@ def analyze(frame: pl.DataFrame, threads: list[Thread] | None = None, labels: pl
     from commentscope.analysis.stages.stance import add_stance, apply_labels
     from commentscope.analysis.stages.structure import add_structure
 
-    meta = threads_frame(threads or [])
     analysed = (
         frame.pipe(add_structure)
         .pipe(add_sentiment, workers=workers)
         .pipe(add_agreement)
-        .pipe(add_stance, meta)
+        .pipe(add_stance, threads or [])
     )
     if labels is not None:
         analysed = apply_labels(analysed, labels)

@@ -132,7 +132,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         from commentscope.analysis.stages import cues  # noqa: F401
         from commentscope.analysis.stages.agreement import add_agreement
         from commentscope.analysis.pipeline import (PARSE_POOL_MIN_BYTES, _processes, _start_pool, analyze, infer_all, load,
-                                       parse_sources, threads_frame)
+                                       parse_sources)
         from commentscope.analysis.stages.sentiment import add_sentiment
         from commentscope.analysis.stages.stance import add_stance
         from commentscope.analysis.stages.structure import add_structure, thread_metrics
@@ -177,7 +177,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         run, count = in_memory, None
     else:
         frame, threads = load([records])
-        meta = threads_frame(threads)
+        meta = threads
         run = {"sentiment": lambda: add_sentiment(frame),
                "stance": lambda: add_stance(add_agreement(frame), meta),
                "structure": lambda: thread_metrics(add_structure(frame))}[stage]

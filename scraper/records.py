@@ -1,7 +1,9 @@
-"""The comment and thread records every format produces.
+"""The records commentscope writes: comments, analysed comments and thread metadata.
 
-Field names are the JSONL keys of SPEC.md, in code and on disk alike. A ``Thread`` is what one source
-yields for one discussion: its metadata (kept losslessly in the sidecar) and its comments.
+Field names are the JSONL keys of SPEC.md, in code and on disk alike. Every schema here is derived from
+one definition, ``COMMENT_FIELDS`` and ``ANALYSED_FIELDS``: the column order written, the polars schema a
+file is read with, the keys SPEC.md requires. A ``Thread`` is what one source yields for one discussion:
+its metadata (kept losslessly beside the records) and its comments.
 """
 
 from __future__ import annotations
@@ -9,50 +11,76 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, TypedDict
 
 import polars as pl
 
 #: Reply evidence values, strongest first (SPEC.md).
 EVIDENCE = ("markup", "address", "header", "quote", "mention", "inferred")
 
-#: The SPEC.md keys, in the order they are written.
-SPEC_KEYS = (
-    "thread_id",
-    "id",
-    "position",
-    "author",
-    "timestamp",
-    "text",
-    "parent_id",
-    "reply_evidence",
-    "reply_confidence",
-)
+
+class QuoteSpan(TypedDict):
+    """A span of a comment's ``text`` copied from another comment (its id) or the article
+    (``"article"``): character offsets ``start`` to ``end``. The same dict in a ``Comment``, a frame row
+    and a JSONL line."""
+
+    source_id: str
+    start: int
+    end: int
+
 
 QUOTE_DTYPE = pl.Struct({"source_id": pl.String, "start": pl.Int64, "end": pl.Int64})
 
+
+class Field(NamedTuple):
+    name: str
+    dtype: pl.DataType
+    spec: bool  #: required on every line by SPEC.md
+
+
+#: The comment record, in the order its keys are written.
+COMMENT_FIELDS: tuple[Field, ...] = (
+    Field("thread_id", pl.String, True),
+    Field("id", pl.String, True),
+    Field("position", pl.Int64, True),
+    Field("author", pl.String, True),
+    Field("timestamp", pl.String, True),
+    Field("text", pl.String, True),
+    Field("parent_id", pl.String, True),
+    Field("reply_evidence", pl.String, True),
+    Field("reply_confidence", pl.Float64, True),
+    Field("source_format", pl.String, False),
+    Field("author_url", pl.String, False),
+    Field("flags", pl.List(pl.String), False),
+    Field("quotes", pl.List(QUOTE_DTYPE), False),
+)
+
+#: What the analysis adds to a comment record, in the order written after the comment's keys.
+ANALYSED_FIELDS: tuple[Field, ...] = (
+    Field("sentiment", pl.Float64, True),
+    Field("sentiment_label", pl.String, True),
+    Field("stance", pl.String, True),
+    Field("stance_confidence", pl.Float64, True),
+    Field("stance_target", pl.String, False),
+    Field("agreement", pl.String, True),
+    Field("agreement_confidence", pl.Float64, False),
+    Field("depth", pl.Int64, True),
+    Field("root_id", pl.String, True),
+)
+
+#: The SPEC.md keys of a comment record, in the order they are written.
+SPEC_KEYS = tuple(f.name for f in COMMENT_FIELDS if f.spec)
 #: Schema of a comment frame: read JSONL with it so an all-null column keeps its type.
-COMMENT_SCHEMA: dict[str, pl.DataType] = {
-    "thread_id": pl.String,
-    "id": pl.String,
-    "position": pl.Int64,
-    "author": pl.String,
-    "timestamp": pl.String,
-    "text": pl.String,
-    "parent_id": pl.String,
-    "reply_evidence": pl.String,
-    "reply_confidence": pl.Float64,
-    "source_format": pl.String,
-    "author_url": pl.String,
-    "flags": pl.List(pl.String),
-    "quotes": pl.List(QUOTE_DTYPE),
-}
+COMMENT_SCHEMA: dict[str, pl.DataType] = {f.name: f.dtype for f in COMMENT_FIELDS}
+#: Schema of an analysed frame's known columns.
+ANALYSED_SCHEMA: dict[str, pl.DataType] = {**COMMENT_SCHEMA, **{f.name: f.dtype for f in ANALYSED_FIELDS}}
+#: Columns of the analysed record, in the order they are written.
+ANALYSED_COLUMNS = tuple(ANALYSED_SCHEMA)
 
 
 @dataclass(frozen=True)
 class Comment:
-    """One comment. ``quotes`` lists spans of ``text`` copied from another comment or the article:
-    ``{"source_id": id or "article", "start": offset, "end": offset}`` (character offsets).
+    """One comment. ``quotes`` lists the spans of ``text`` copied from another comment or the article.
     ``flags`` marks what a reader should know: ``deleted``, ``removed``, ``spam``, ``dead``,
     ``orphan`` (its parent is not in the thread), ``no_author``, ``bad_timestamp``, ``future_timestamp``.
     """
@@ -69,42 +97,35 @@ class Comment:
     source_format: str = ""
     author_url: str | None = None
     flags: tuple[str, ...] = ()
-    quotes: tuple[dict[str, Any], ...] = ()
+    quotes: tuple[QuoteSpan, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The record as written to JSONL: SPEC keys first, then the extras."""
-        return {
-            "thread_id": self.thread_id,
-            "id": self.id,
-            "position": self.position,
-            "author": self.author,
-            "timestamp": self.timestamp,
-            "text": self.text,
-            "parent_id": self.parent_id,
-            "reply_evidence": self.reply_evidence,
-            "reply_confidence": self.reply_confidence,
-            "source_format": self.source_format,
-            "author_url": self.author_url,
-            "flags": list(self.flags),
-            "quotes": [dict(q) for q in self.quotes],
-        }
+        row = {name: getattr(self, name) for name in COMMENT_SCHEMA}
+        row["flags"] = list(self.flags)
+        row["quotes"] = [dict(q) for q in self.quotes]
+        return row
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> "Comment":
         """Build a comment from a JSONL row or a frame row (unknown keys are ignored)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in row.items() if k in names}
+        values = {k: v for k, v in row.items() if k in COMMENT_SCHEMA}
         values["flags"] = tuple(values.get("flags") or ())
-        values["quotes"] = tuple(dict(q) for q in (values.get("quotes") or ()))
+        values["quotes"] = tuple(QuoteSpan(**q) for q in (values.get("quotes") or ()))  # type: ignore[typeddict-item]
         return cls(**values)
 
     def replace(self, **changes: Any) -> "Comment":
         return dataclasses.replace(self, **changes)
 
 
+#: Typed thread fields that are kept under ``extra`` on disk (where earlier versions put them).
+_IN_EXTRA = ("orphans", "pingbacks", "page_warnings", "comment_page", "reply_links")
+
+
 @dataclass
 class Thread:
-    """One discussion: metadata for the sidecar and the comments in source order."""
+    """One discussion: its metadata and its comments in source order. Every stage, view and export reads
+    thread metadata through this type."""
 
     thread_id: str
     source_format: str
@@ -120,21 +141,41 @@ class Thread:
     comments: list[Comment] = field(default_factory=list)
     #: Comments the source knows of but did not include (Reddit "more" stubs, for example).
     missing_count: int = 0
-    #: Things a reader should know about this parse (printed on stderr, kept in the sidecar).
+    #: Things a reader should know about this parse (printed on stderr, kept beside the records).
     warnings: list[str] = field(default_factory=list)
+    #: Replies whose parent is not in the source: comment id -> the missing parent's id.
+    orphans: dict[str, str] | None = None
+    #: Pingbacks and trackbacks the page listed among its comments (not emitted as comments).
+    pingbacks: int | None = None
+    #: Warnings that hold for one page of a thread given as several pages (superseded when merged).
+    page_warnings: list[str] | None = None
+    #: Which comment page (``comment-page-N``) of the thread this source is.
+    comment_page: int | None = None
+    #: Reply links found per cue (``markup``, ``address``, ... ``inferred``) by reply inference.
+    reply_links: dict[str, int] | None = None
     #: Anything else the source says about the thread, kept verbatim.
     extra: dict[str, Any] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, Any]:
-        """Everything but the comments, as stored in the sidecar."""
-        meta = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "comments"}
+        """Everything but the comments, as stored beside the records (the typed fields that earlier
+        versions kept in ``extra`` stay there, so older readers still find them)."""
+        meta = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name != "comments" and f.name not in _IN_EXTRA}
+        meta["extra"] = {**self.extra, **{name: getattr(self, name) for name in _IN_EXTRA
+                                          if getattr(self, name) is not None}}
         meta["comment_count"] = len(self.comments)
         return meta
 
     @classmethod
     def from_metadata(cls, meta: dict[str, Any]) -> "Thread":
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in meta.items() if k in names and k != "comments"})
+        names = {f.name for f in dataclasses.fields(cls)} - {"comments"}
+        values = {k: v for k, v in meta.items() if k in names}
+        extra = dict(values.get("extra") or {})
+        for name in _IN_EXTRA:
+            if name in extra:
+                values[name] = extra.pop(name)
+        values["extra"] = extra
+        return cls(**values)
 
 
 def comments_frame(comments: list[Comment]) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from commentscope.analysis.replies.infer import infer_replies, infer_thread
 from commentscope.analysis.replies.names import EXCERPT_CHARS, OPENING_CHARS, READ_CHARS, author_key, read
 from commentscope.scraper.errors import InputError
 from commentscope.scraper.formats import parse_source
-from commentscope.scraper.records import COMMENT_SCHEMA, Comment, comments_frame
+from commentscope.scraper.records import COMMENT_SCHEMA, Comment, Thread, comments_frame
 from commentscope.scraper.sources import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -452,12 +452,12 @@ def test_infer_replies_keeps_row_order_and_extra_columns_per_thread():
     assert result.schema["quotes"] == COMMENT_SCHEMA["quotes"]
 
 
-def test_infer_replies_uses_the_article_from_the_threads_frame():
+def test_infer_replies_uses_the_article_of_the_thread():
     comments = thread(("Ann", "Something."), ("Bob", "“the lanes would bring more foot traffic to the shops” — no."))
     frame = comments_frame(comments)
-    article = pl.DataFrame({"thread_id": ["t"], "article_text": ["Owners said the lanes would bring more foot traffic "
-                                                                 "to the shops on Main."]})
-    result = infer_replies(frame, article)
+    article = Thread(thread_id="t", source_format="csv",
+                     article_text="Owners said the lanes would bring more foot traffic to the shops on Main.")
+    result = infer_replies(frame, [article])
     assert result["quotes"][1].to_list()[0]["source_id"] == "article"
     assert result["parent_id"].to_list() == [None, None]
 

@@ -69,7 +69,7 @@ import math
 from collections import Counter
 from itertools import compress
 from operator import itemgetter
-from typing import Any
+from typing import Any, Iterable
 
 import polars as pl
 
@@ -78,7 +78,7 @@ from commentscope.analysis.replies.cues import ARTICLE, CUES, Link, QuoteSpan, a
 from commentscope.analysis.replies.names import (STOPWORDS, NameHit, NameIndex, Reading, Token, author_key, marked_regions,
                                   read, stem, tokenize)
 from commentscope.scraper.errors import InputError
-from commentscope.scraper.records import EVIDENCE, QUOTE_DTYPE, Comment
+from commentscope.scraper.records import EVIDENCE, QUOTE_DTYPE, Comment, Thread
 
 #: Formats of platforms that always thread replies themselves (``commentscope.scraper.formats`` names). Any other
 #: thread counts as threaded when one of its comments carries a ``markup`` parent.
@@ -400,23 +400,21 @@ def _merge_quotes(state: ThreadState, i: int) -> tuple[dict[str, Any], ...]:
 _REQUIRED = ("thread_id", "id", "text")
 
 
-def infer_replies(frame: pl.DataFrame, threads: pl.DataFrame | None = None, infer: bool = True) -> pl.DataFrame:
+def infer_replies(frame: pl.DataFrame, threads: Iterable[Thread] | None = None, infer: bool = True) -> pl.DataFrame:
     """Reads thread_id, id, position, author, text, parent_id, reply_evidence, reply_confidence, quotes
-    (and source_format); sets parent_id, reply_evidence, reply_confidence, quotes per thread. ``threads``
-    (thread_id, article_text) lets quotes of the article be told from replies. Row order and other
+    (and source_format); sets parent_id, reply_evidence, reply_confidence, quotes per thread. The
+    ``threads``' article texts let quotes of the article be told from replies. Row order and other
     columns are kept."""
     with paused():
         return _infer_frame(frame, threads, infer)
 
 
-def _infer_frame(frame: pl.DataFrame, threads: pl.DataFrame | None, infer: bool) -> pl.DataFrame:
+def _infer_frame(frame: pl.DataFrame, threads: Iterable[Thread] | None, infer: bool) -> pl.DataFrame:
     missing = [column for column in _REQUIRED if column not in frame.columns]
     if missing:
         raise InputError(f"the comment frame has no {', '.join(missing)} column", "infer_replies",
                          "build it with commentscope.scraper.records.comments_frame or read JSONL with COMMENT_SCHEMA")
-    articles: dict[str, str | None] = {}
-    if threads is not None and {"thread_id", "article_text"} <= set(threads.columns):
-        articles = dict(zip(threads["thread_id"].to_list(), threads["article_text"].to_list()))
+    articles = {thread.thread_id: thread.article_text for thread in threads or ()}
     wanted = [c for c in ("thread_id", "id", "position", "author", "text", "parent_id", "reply_evidence",
                           "reply_confidence", "quotes", "source_format") if c in frame.columns]
     rows = frame.select(wanted).to_dicts()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import polars as pl
 
@@ -30,6 +31,7 @@ from commentscope.analysis.run.collector import paused
 from commentscope.analysis.stages.agreement import add_agreement, clear_caches, require_columns, tree_belief
 from commentscope.analysis.stages.labels import apply_labels
 from commentscope.scraper.errors import InputError
+from commentscope.scraper.records import Thread
 
 __all__ = ["STANCES", "TARGET_ARTICLE", "TARGET_OPENING", "Target", "add_stance", "apply_labels",
            "own_evidence", "read_target"]
@@ -363,16 +365,16 @@ def _opening_id(rows: list[dict]) -> str | None:
 
 
 @paused()  # see commentscope.analysis.run.collector
-def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.DataFrame:
+def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None) -> pl.DataFrame:
     """Add ``stance`` (favor/against/none), ``stance_confidence`` (0..1) and ``stance_target``
     ("article", or "opening comment" for a thread without article text, judged toward its first
     top-level comment). Reads thread_id, id, position, author, text, parent_id, quotes, and
-    ``agreement``/``agreement_confidence`` (computed here when absent); ``threads`` gives thread_id,
-    title, article_text and, when present, article_author and site.
+    ``agreement``/``agreement_confidence`` (computed here when absent); ``threads`` give each thread's
+    title, article text, article author and site.
     """
     require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_stance")
     working = frame if "agreement" in frame.columns else add_agreement(frame)
-    meta = _thread_meta(threads)
+    meta = {thread.thread_id: thread for thread in threads or ()}
     columns = [c for c in ("thread_id", "id", "position", "author", "text", "parent_id", "quotes",
                            "agreement", "agreement_confidence") if c in working.columns]
     # Column lists, and row dicts for one thread at a time: never a dict per row of the whole frame.
@@ -383,16 +385,15 @@ def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.D
     result: dict[tuple[str, str], tuple[str, float, str]] = {}
     for thread_id, members in by_thread.items():
         thread_rows = [{c: column[k] for c, column in zip(columns, values)} for k in members]
-        info = meta.get(thread_id, {})
+        info = meta.get(thread_id) or Thread(thread_id=thread_id, source_format="")
         texts = [r["text"] or "" for r in thread_rows]
-        article = info.get("article_text")
+        article = info.article_text
         if article and article.strip():
-            target = read_target(info.get("title"), article, info.get("article_author"), info.get("site"),
-                                 comments=texts)
+            target = read_target(info.title, article, info.article_author, info.site, comments=texts)
         else:
             opening = _opening_id(thread_rows)
             post = next((r for r in thread_rows if r["id"] == opening), None)
-            target = read_target(info.get("title"), post["text"] if post else "", post["author"] if post else None,
+            target = read_target(info.title, post["text"] if post else "", post["author"] if post else None,
                                  None, opening, texts)
         for row, (label, confidence) in zip(thread_rows, _resolve(thread_rows, target)):
             result[(thread_id, row["id"])] = (label, confidence, target.kind)
@@ -404,12 +405,3 @@ def add_stance(frame: pl.DataFrame, threads: pl.DataFrame | None = None) -> pl.D
         pl.Series("stance_target", [result[k][2] for k in keys], dtype=pl.String),
     )
 
-
-def _thread_meta(threads: pl.DataFrame | None) -> dict[str, dict]:
-    if threads is None or threads.height == 0:
-        return {}
-    if "thread_id" not in threads.columns:
-        raise InputError("the threads frame has no thread_id column", "threads frame",
-                         "build it with commentscope.analysis.pipeline.threads_frame or give thread_id, title, article_text")
-    keep = [c for c in ("thread_id", "title", "article_text", "article_author", "site") if c in threads.columns]
-    return {r["thread_id"]: r for r in threads.select(keep).to_dicts()}

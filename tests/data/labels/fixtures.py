@@ -15,7 +15,7 @@ import polars as pl
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from commentscope.scraper.formats import parse_source
-from commentscope.scraper.records import comments_frame
+from commentscope.scraper.records import Thread, comments_frame
 from commentscope.scraper.sources import read_source
 
 HERE = Path(__file__).parent
@@ -37,8 +37,8 @@ def read_gold(name: str) -> pl.DataFrame:
     return pl.read_csv(THREADS[name][1], schema=LABEL_SCHEMA)
 
 
-def load(name: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(comment frame with gold parents and upstream columns, threads frame, gold labels)."""
+def load(name: str) -> tuple[pl.DataFrame, list[Thread], pl.DataFrame]:
+    """(comment frame with gold parents and upstream columns, the thread's metadata, gold labels)."""
     source, _ = THREADS[name]
     thread = parse_source(read_source(str(source)))[0]
     gold = read_gold(name)
@@ -49,12 +49,8 @@ def load(name: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     frame = frame.with_columns(
         pl.when(pl.col("parent_id").is_null()).then(None).otherwise(pl.lit("inferred")).alias("reply_evidence"))
     frame = _structure(frame).pipe(_sentiment)
-    threads = pl.DataFrame([{
-        "thread_id": thread.thread_id, "title": thread.title, "article_text": thread.article_text,
-        "article_author": thread.article_author, "site": thread.site, "source_format": thread.source_format,
-    }], schema={"thread_id": pl.String, "title": pl.String, "article_text": pl.String,
-                "article_author": pl.String, "site": pl.String, "source_format": pl.String})
-    return frame, threads, gold
+    thread.comments = []
+    return frame, [thread], gold
 
 
 def _structure(frame: pl.DataFrame) -> pl.DataFrame:
