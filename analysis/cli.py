@@ -12,6 +12,7 @@ from pathlib import Path
 
 from commentscope.scraper import SEED_PATH
 from commentscope.scraper.errors import CommentscopeError, UsageError
+from commentscope.scraper.read import ReadOptions, is_url
 
 _COLUMNS = ("id", "parent", "author", "time", "text", "thread")
 
@@ -45,19 +46,18 @@ def _input_args(parser: argparse.ArgumentParser) -> None:
                        help="where fetched pages are kept (default: OUT.fetch-cache beside the output)")
 
 
-def _read_options(args: argparse.Namespace, inputs: list[str], output: str | None) -> dict:
-    from commentscope.analysis.pipeline import is_url
+def _read_options(args: argparse.Namespace, inputs: list[str], output: str | None) -> ReadOptions:
     from commentscope.scraper.formats import ParseOptions
 
-    options = ParseOptions(**{f"{f}_col": getattr(args, f"{f}_col") for f in _COLUMNS})
-    fetch_options = None
+    columns = ParseOptions(**{f"{f}_col": getattr(args, f"{f}_col") for f in _COLUMNS})
+    fetch = None
     if any(is_url(spec) for spec in inputs):
         from commentscope.scraper.fetch.fetcher import FetchOptions
 
         default_cache = f"{output}.fetch-cache" if output and output != "-" else "commentscope.fetch-cache"
-        fetch_options = FetchOptions(respect_robots=not args.ignore_robots, offline=args.offline,
-                                     cache_dir=Path(args.cache_dir or default_cache))
-    return {"format_name": args.format, "options": options, "fetch_options": fetch_options, "infer": args.infer}
+        fetch = FetchOptions(respect_robots=not args.ignore_robots, offline=args.offline,
+                             cache_dir=Path(args.cache_dir or default_cache))
+    return ReadOptions(format_name=args.format, columns=columns, fetch=fetch, infer=args.infer)
 
 
 def _report(threads: list) -> None:
@@ -66,7 +66,7 @@ def _report(threads: list) -> None:
     for thread in threads:
         for warning in thread.warnings:
             _warn(warning)
-        links = thread.extra.get("reply_links")
+        links = thread.reply_links
         if links is not None and thread.comments:
             summary = ", ".join(f"{cue} {count}" for cue, count in links.items() if count) or "none"
             print(f"{thread.thread_id}: {len(thread.comments)} comments; inferred reply links: {summary}",
@@ -76,7 +76,7 @@ def _report(threads: list) -> None:
 def _load(args: argparse.Namespace, inputs: list[str], output: str | None):
     from commentscope.analysis.pipeline import load
 
-    frame, threads = load(inputs, **_read_options(args, inputs, output))
+    frame, threads = load(inputs, _read_options(args, inputs, output))
     _report(threads)
     if frame.height == 0:
         raise UsageError("the inputs hold no comments", ", ".join(inputs),
@@ -100,7 +100,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from commentscope.analysis.pipeline import read_threads
     from commentscope.scraper.store import write_threads
 
-    threads = read_threads(args.sources, **_read_options(args, args.sources, args.output))
+    threads = read_threads(args.sources, _read_options(args, args.sources, args.output))
     _report(threads)
     write_threads(threads, args.output)
     return 0

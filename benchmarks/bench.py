@@ -131,8 +131,9 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     if stage != "pipeline":  # set-up, not stage time; the pipeline's process imports what the CLI's does
         from commentscope.analysis.stages import cues  # noqa: F401
         from commentscope.analysis.stages.agreement import add_agreement
-        from commentscope.analysis.pipeline import (PARSE_POOL_MIN_BYTES, _processes, _start_pool, analyze, infer_all, load,
-                                       parse_sources)
+        from commentscope.analysis.pipeline import analyze, infer_all, load
+        from commentscope.analysis.run.pool import process_pool, worker_count
+        from commentscope.scraper.read import local_bytes, parse_sources
         from commentscope.analysis.stages.sentiment import add_sentiment
         from commentscope.analysis.stages.stance import add_stance
         from commentscope.analysis.stages.structure import add_structure, thread_metrics
@@ -149,14 +150,10 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     elif stage in ("parse", "replies"):
         def parse() -> list:
             paths = [str(path) for path in views]
-            big = sum(path.stat().st_size for path in views) >= PARSE_POOL_MIN_BYTES
-            processes = _processes(spec.get("workers"), len(paths), big)  # the rule read_threads applies
-            pool = _start_pool(processes) if processes > 1 else None
-            try:
+            # the rule read_threads applies
+            processes = worker_count(spec.get("workers"), tasks=len(paths), nbytes=local_bytes(paths))
+            with process_pool(processes if processes > 1 else 0) as pool:
                 return parse_sources(paths, pool=pool)
-            finally:
-                if pool is not None:
-                    pool.shutdown()
 
         threads = parse() if stage == "replies" else []
         run = parse if stage == "parse" else lambda: infer_all(threads, workers=spec.get("workers"))
@@ -177,9 +174,8 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         run, count = in_memory, None
     else:
         frame, threads = load([records])
-        meta = threads
         run = {"sentiment": lambda: add_sentiment(frame),
-               "stance": lambda: add_stance(add_agreement(frame), meta),
+               "stance": lambda: add_stance(add_agreement(frame), threads),
                "structure": lambda: thread_metrics(add_structure(frame))}[stage]
         count = frame.height
     with _PeakSampler() as sampler:

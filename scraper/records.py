@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
@@ -143,8 +145,8 @@ class Thread:
     missing_count: int = 0
     #: Things a reader should know about this parse (printed on stderr, kept beside the records).
     warnings: list[str] = field(default_factory=list)
-    #: Replies whose parent is not in the source: comment id -> the missing parent's id.
-    orphans: dict[str, str] | None = None
+    #: Replies whose parent is not in the source: comment id -> the missing parent's id (None: unknown).
+    orphans: dict[str, str | None] | None = None
     #: Pingbacks and trackbacks the page listed among its comments (not emitted as comments).
     pingbacks: int | None = None
     #: Warnings that hold for one page of a thread given as several pages (superseded when merged).
@@ -168,14 +170,49 @@ class Thread:
 
     @classmethod
     def from_metadata(cls, meta: dict[str, Any]) -> "Thread":
-        names = {f.name for f in dataclasses.fields(cls)} - {"comments"}
-        values = {k: v for k, v in meta.items() if k in names}
-        extra = dict(values.get("extra") or {})
-        for name in _IN_EXTRA:
-            if name in extra:
-                values[name] = extra.pop(name)
-        values["extra"] = extra
+        """The thread ``metadata()`` describes. Each known field must hold the JSON type its annotation
+        says (TypeError otherwise): metadata edited by hand or by another tool must not reach the
+        analysis as a list where text goes. Unknown keys are ignored."""
+        if not isinstance(meta, dict):
+            raise TypeError(f"a thread entry is {type(meta).__name__}, not an object")
+        values = {k: v for k, v in meta.items() if k in _FIELD_TYPES}
+        extra = values.get("extra")
+        if isinstance(extra, dict):
+            extra = dict(extra)
+            values.update({name: extra.pop(name) for name in _IN_EXTRA if name in extra})
+            values["extra"] = extra
+        for name, (types, inner) in _FIELD_TYPES.items():
+            value = values.get(name)
+            if value is None and name not in ("thread_id", "source_format"):
+                continue
+            if not isinstance(value, types) or isinstance(value, bool):
+                raise TypeError(f"thread field {name!r} is {json.dumps(value)[:40]}, not {types[0].__name__}")
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+            if inner and not all(isinstance(item, inner) and not isinstance(item, bool) for item in items):
+                raise TypeError(f"thread field {name!r} holds something other than {inner[0].__name__}")
         return cls(**values)
+
+
+def _json_types(annotation: Any) -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """The JSON types a field annotated ``annotation`` may hold, and those of its items (for a list or a
+    dict of plain values): ``str | None`` -> ((str,), ()), ``dict[str, int] | None`` -> ((dict,), (int,))."""
+    options = [a for a in typing.get_args(annotation) if a is not type(None)] if typing.get_origin(annotation) in (
+        typing.Union, types.UnionType) else [annotation]
+    outer, inner = [], []
+    for option in options:
+        origin = typing.get_origin(option) or option
+        outer.append(origin)
+        args = typing.get_args(option)
+        item = args[-1] if args else Any
+        for part in (typing.get_args(item) if typing.get_origin(item) in (typing.Union, types.UnionType) else (item,)):
+            if isinstance(part, type) and part is not Any and origin in (list, dict):
+                inner.append(part)
+    return tuple(outer), tuple(inner)
+
+
+#: Thread field -> (the JSON types it may hold, the types of its items), from the annotations above.
+_FIELD_TYPES = {name: _json_types(hint) for name, hint in typing.get_type_hints(Thread).items()
+                if name != "comments"}
 
 
 def comments_frame(comments: list[Comment]) -> pl.DataFrame:

@@ -118,30 +118,6 @@ def looks_like_records(path: str | Path) -> bool:
     return False
 
 
-#: Sidecar thread fields and the JSON types each may hold (None is allowed for all but the first two).
-_SIDECAR_TYPES: dict[str, tuple[type, ...]] = {
-    "thread_id": (str,), "source_format": (str,), "source": (str,), "title": (str,), "url": (str,),
-    "site": (str,), "site_url": (str,), "article_author": (str,), "article_text": (str,), "published": (str,),
-    "declared_count": (int,), "missing_count": (int,), "warnings": (list,), "extra": (dict,),
-}
-
-
-def _checked_metadata(meta: dict) -> dict:
-    """A sidecar thread entry whose known fields have the types ``Thread`` holds (TypeError otherwise):
-    a sidecar edited by hand or by another tool must not reach the analysis as a list where text goes."""
-    if not isinstance(meta, dict):
-        raise TypeError(f"a thread entry is {type(meta).__name__}, not an object")
-    for name, types in _SIDECAR_TYPES.items():
-        value = meta.get(name)
-        if value is None and name not in ("thread_id", "source_format"):
-            continue
-        if not isinstance(value, types) or isinstance(value, bool):
-            raise TypeError(f"thread field {name!r} is {json.dumps(value)[:40]}, not {types[0].__name__}")
-    if not all(isinstance(warning, str) for warning in meta.get("warnings") or ()):
-        raise TypeError("thread field 'warnings' holds something other than text")
-    return meta
-
-
 def read_records(path: str | Path) -> tuple[pl.DataFrame, list[Thread]]:
     """Read a comment JSONL (with the fixed schema) and its sidecar's threads, if there is one."""
     try:
@@ -168,7 +144,7 @@ def read_sidecar(path: str | Path) -> list[Thread]:
         return []
     try:
         payload = json.loads(side.read_text(encoding="utf-8"))
-        return [Thread.from_metadata(_checked_metadata(meta)) for meta in payload.get("threads", [])]
+        return [Thread.from_metadata(meta) for meta in payload.get("threads", [])]
     except (json.JSONDecodeError, AttributeError, TypeError, ValueError, UnicodeDecodeError) as error:
         raise InputError(f"thread sidecar is not valid ({error})", str(side),
                          "delete it or write it again with `commentscope scrape -o`") from None

@@ -115,6 +115,18 @@ def test_robots_disallow_for_our_agent_is_a_fetch_error(http_server: FixtureServ
     assert fetch_source(http_server.url("/public/page"), fast()).data == SEED
 
 
+def test_robots_longest_match_wins_as_rfc_9309_says(http_server: FixtureServer) -> None:
+    """``Allow: /comments/public/`` is longer than ``Disallow: /comments/`` and wins for what it covers,
+    whatever the order (the standard library's parser takes the first match and would refuse it)."""
+    robots = b"User-agent: *\nDisallow: /comments/\nAllow: /comments/public/\n"
+    http_server.route("/robots.txt", Reply(body=robots, headers={"Content-Type": "text/plain"}))
+    http_server.route("/comments/public/page", Reply(body=SEED, headers=TEXT_UTF8))
+    http_server.route("/comments/private", Reply(body=SEED, headers=TEXT_UTF8))
+    assert fetch_source(http_server.url("/comments/public/page"), fast()).data == SEED
+    assert "forbidden by robots.txt" in error_of(http_server.url("/comments/private"), fast())
+    assert http_server.hits["/comments/private"] == 0
+
+
 def test_ignoring_robots_fetches_and_warns(http_server: FixtureServer) -> None:
     http_server.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /\n"))
     http_server.route("/page", Reply(body=SEED, headers=TEXT_UTF8))

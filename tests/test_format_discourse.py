@@ -65,7 +65,7 @@ def test_deleted_hidden_orphan_and_small_action_posts():
     assert by_id["6"].flags == ("deleted",) and by_id["6"].text == "(post deleted by author)"
     assert by_id["7"].flags == ("dead",)
     assert by_id["13"].flags == ("orphan",)
-    assert thread.extra["orphans"] == {"13": "12"}
+    assert thread.orphans == {"13": "12"}
     assert "8" not in by_id  # "closed the topic" is an event, not a comment
     assert thread.extra["small_actions"] == 1
 

@@ -55,7 +55,7 @@ def test_deleted_spam_and_orphan_posts_are_kept_and_flagged(threads):
     assert ferry["3622902001"].flags == ("deleted",)
     assert ferry["3622910555"].flags == ("spam",)
     assert ferry["3622920000"].flags == ("orphan",)
-    assert threads["disqus-6318845012"].extra["orphans"] == {"3622920000": "3600000001"}
+    assert threads["disqus-6318845012"].orphans == {"3622920000": "3600000001"}
     assert ferry["3622915830"].parent_id == "3622902001"  # a reply to a deleted post keeps its parent
 
 

@@ -99,7 +99,7 @@ def test_algolia_subthread_is_named_after_its_story_and_starts_with_an_orphan():
         ("39104002", "39103650", ("deleted", "no_author")),
         ("39105501", "39104002", ()),
     ]
-    assert thread.extra["orphans"] == {"39103650": "39103300"}
+    assert thread.orphans == {"39103650": "39103300"}
     assert any("starts at comment 39103650" in w for w in thread.warnings)
 
 
@@ -145,7 +145,7 @@ def test_firebase_deleted_dead_and_orphan():
     assert by_id["38811901"].text == "[deleted]" and by_id["38811901"].flags == ("deleted", "no_author")
     assert by_id["38811655"].author == "spamlord99" and by_id["38811655"].flags == ("dead",)
     assert by_id["38812400"].flags == ("orphan",)
-    assert thread.extra["orphans"] == {"38812400": "38812333"}
+    assert thread.orphans == {"38812400": "38812333"}
     assert by_id["38811990"].timestamp == "2023-12-29T13:55:00+00:00"
     assert by_id["38811990"].text.endswith("restic check --read-data-subset=5% monthly.")
 
@@ -286,7 +286,7 @@ def test_comment_page_keeps_the_focus_comment_as_an_orphan_root():
         ("40123702", None, ("orphan",)),
         ("40123810", "40123702", ()),
     ]
-    assert thread.extra["orphans"] == {"40123702": "40123601"}
+    assert thread.orphans == {"40123702": "40123601"}
 
 
 def test_html_without_hacker_news_rows_is_a_format_error():

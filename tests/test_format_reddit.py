@@ -117,7 +117,7 @@ def test_self_post_permalink_orphan_and_selftext():
         ("t1_kez8c1d", None, ("orphan",)),
         ("t1_kez9z2e", "t1_kez8c1d", ()),
     ]
-    assert thread.extra["orphans"] == {"t1_kez8c1d": "t1_kez7q0a"}
+    assert thread.orphans == {"t1_kez8c1d": "t1_kez7q0a"}
     assert any("1 comment(s) reply to a comment that is not in the thread" in w for w in thread.warnings)
     assert thread.article_text.startswith("I live in Hà Nội")
     assert "humidity > 80%" in thread.article_text

@@ -74,7 +74,7 @@ def test_csv_parents_forward_and_missing_parents_and_duplicates():
         ("c-1006", None, ("orphan",)),  # names c-0999, which is not in the file
         ("c-1009", None, ()),
     ]
-    assert budget.extra["orphans"] == {"c-1005": "c-1009", "c-1006": "c-0999"}
+    assert budget.orphans == {"c-1005": "c-1009", "c-1006": "c-0999"}
     assert any("1 comment id(s) appear more than once (c-1002)" in w for w in budget.warnings)
     assert any("name a parent that comes after them (c-1005)" in w for w in budget.warnings)
     assert any("1 comment(s) reply to a comment that is not in the thread (c-1006)" in w for w in budget.warnings)
@@ -178,7 +178,7 @@ def test_jsonl_guesses_columns_reads_nested_user_and_skips_bad_lines():
     assert thread.comments[0].timestamp == "2024-06-01T09:15:00+02:00"
     assert thread.comments[1].text == "Yes. It's EOL in October and it blocks us from using match."
     assert thread.comments[2].text == "Please no — half our fleet is on RHEL 8 with 3.8."
-    assert thread.extra["orphans"] == {"m-05": "m-00"}
+    assert thread.orphans == {"m-05": "m-00"}
     assert any("1 line(s) are not JSON objects (line 4)" in w for w in thread.warnings)
 
 

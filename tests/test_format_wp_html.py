@@ -5,11 +5,13 @@ code for the edge cases, plus ``merge_pages``."""
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
 from commentscope.scraper.errors import FormatError
 from commentscope.scraper.formats import detect_format, wp_html
+from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source, read_source
 from commentscope.scraper.html_text import html_to_text, node_text
 from tests.conftest import DATA, SEED
@@ -101,7 +103,7 @@ def test_seventeen_text_is_the_body_only(seventeen):
 
 
 def test_seventeen_pingback_is_counted_not_emitted(seventeen):
-    assert seventeen.extra["pingbacks"] == 1
+    assert seventeen.pingbacks == 1
     assert seventeen.extra["pingback_links"] == [{
         "id": "comment-1025", "title": "Weekly round-up: lanes, lights and a lot of paint | Cycle City",
         "url": "https://cycle-city.example/2017/11/22/weekly-round-up-47/"}]
@@ -169,7 +171,7 @@ def test_legacy_metadata_from_old_markup(legacy):
     assert legacy.article_author == "Tomás Ó Briain"
     assert legacy.published == "2012-03-03"
     assert legacy.declared_count == 7
-    assert legacy.extra["pingbacks"] == 1 and legacy.extra["pingback_links"][0]["id"] is None
+    assert legacy.pingbacks == 1 and legacy.extra["pingback_links"][0]["id"] is None
     assert legacy.warnings == []
 
 
@@ -177,7 +179,7 @@ def test_legacy_metadata_from_old_markup(legacy):
 
 def test_each_page_knows_its_number_and_says_it_is_partial(pages):
     first, second = pages
-    assert (first.extra["comment_page"], second.extra["comment_page"]) == (1, 2)
+    assert (first.comment_page, second.comment_page) == (1, 2)
     assert first.extra["comment_page_count"] == second.extra["comment_page_count"] == 2
     assert first.thread_id == second.thread_id == "wp-57"
     post_url = "https://northgate-library-friends.example/2021/05/03/sunday-opening-a-trial-from-june/"
@@ -185,6 +187,7 @@ def test_each_page_knows_its_number_and_says_it_is_partial(pages):
     assert (len(first.comments), len(second.comments)) == (9, 5)
     assert (first.missing_count, second.missing_count) == (5, 9)
     assert any("comment page 2 of 2" in w for w in second.warnings)
+    assert second.page_warnings == [w for w in second.warnings if "comment page 2 of 2" in w]
 
 
 def test_merge_pages_joins_two_pages_in_page_order(pages):
@@ -197,11 +200,24 @@ def test_merge_pages_joins_two_pages_in_page_order(pages):
             "comment-202": "comment-201", "comment-204": "comment-202", "comment-205": "comment-204",
             "comment-209": "comment-208", "comment-211": "comment-210", "comment-214": "comment-213"}
         assert merged.extra["comment_pages"] == [1, 2]
+        assert (merged.comment_page, merged.pingbacks, merged.page_warnings) == (None, 0, [])
         assert merged.declared_count == 14 and merged.missing_count == 0
         assert merged.warnings == []
         assert merged.title == "Sunday opening: a trial from June"
         assert merged.article_author == "Ingrid Sæther"
         assert merged.published == "2021-05-03T09:12:44+02:00"
+
+
+def test_merge_pages_reads_pages_read_back_from_their_sidecar(pages):
+    """Pages stored with ``scrape -o`` and read again carry comment_page and page_warnings as fields."""
+    read_back = [Thread.from_metadata(json.loads(json.dumps(page.metadata()))) for page in pages[::-1]]
+    for page, thread in zip(pages[::-1], read_back):
+        thread.comments = page.comments
+    [merged] = wp_html.merge_pages(read_back)
+    [fresh] = wp_html.merge_pages(pages)
+    assert [(c.id, c.parent_id, c.position) for c in merged.comments] == \
+           [(c.id, c.parent_id, c.position) for c in fresh.comments]
+    assert merged.warnings == [] and merged.extra["comment_pages"] == [1, 2]
 
 
 def test_merge_pages_keeps_a_comment_seen_twice_once(pages):
@@ -271,7 +287,7 @@ def test_reply_at_the_top_of_a_later_page_is_an_orphan_with_unknown_parent():
     [thread] = parse_html(PAGE.format(title="T", items=items))
     [comment] = thread.comments
     assert (comment.parent_id, comment.flags) == (None, ("orphan",))
-    assert thread.extra["orphans"] == {"comment-40": None}
+    assert thread.orphans == {"comment-40": None}
 
 
 def test_reply_to_a_pingback_is_an_orphan_naming_the_pingback():
@@ -283,8 +299,8 @@ def test_reply_to_a_pingback_is_an_orphan_naming_the_pingback():
     [thread] = parse_html(PAGE.format(title="T", items=items))
     [comment] = thread.comments
     assert (comment.id, comment.parent_id, comment.flags) == ("comment-4", None, ("orphan",))
-    assert thread.extra["orphans"] == {"comment-4": "comment-3"}
-    assert thread.extra["pingbacks"] == 1
+    assert thread.orphans == {"comment-4": "comment-3"}
+    assert thread.pingbacks == 1
 
 
 def test_title_loses_the_site_suffix_only_when_the_site_is_known():

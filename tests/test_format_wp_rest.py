@@ -9,6 +9,7 @@ import pytest
 
 from commentscope.scraper.errors import FormatError
 from commentscope.scraper.formats import detect_format, wp_rest
+from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source, read_source
 from tests.conftest import DATA, SEED
 
@@ -57,7 +58,7 @@ def test_orphan_is_kept_flagged_and_counted(threads):
     thread = threads["wp-1302"]
     orphan = next(c for c in thread.comments if c.id == "comment-8836")
     assert orphan.flags == ("orphan",) and orphan.parent_id is None
-    assert thread.extra["orphans"] == {"comment-8836": "comment-8801"}
+    assert thread.orphans == {"comment-8836": "comment-8801"}
     assert any("1 comment(s)" in w and "comment-8836" in w for w in thread.warnings)
 
 
@@ -95,7 +96,7 @@ def test_thread_metadata_from_the_links(threads):
     assert thread.url == "https://leslieville-local.example/2017/11/21/queen-street-streetcar-diversion-extended/"
     assert thread.site_url == "https://leslieville-local.example/"
     assert thread.source_format == "wp_rest"
-    assert thread.extra["post"] == 1302 and thread.extra["pingbacks"] == 0
+    assert thread.extra["post"] == 1302 and thread.pingbacks == 0
 
 
 def test_moderation_statuses_become_flags_and_pingbacks_are_counted():
@@ -104,7 +105,7 @@ def test_moderation_statuses_become_flags_and_pingbacks_are_counted():
     flags = {c.id: c.flags for c in thread.comments}
     assert flags == {"comment-8857": (), "comment-8859": ("deleted",), "comment-8860": (),
                      "comment-8861": ("spam",), "comment-8862": ()}
-    assert thread.extra["pingbacks"] == 1
+    assert thread.pingbacks == 1
     assert thread.extra["held_for_moderation"] == ["comment-8862"]
     assert {c.id: c.parent_id for c in thread.comments}["comment-8862"] == "comment-8860"
 
@@ -156,7 +157,22 @@ def test_merge_pages_relinks_replies_split_over_api_pages():
     for thread_id in ("wp-1302", "wp-1297"):
         assert [(c.id, c.parent_id, c.flags) for c in merged[thread_id].comments] == \
                [(c.id, c.parent_id, c.flags) for c in whole[thread_id].comments]
-    assert merged["wp-1302"].extra["orphans"] == {"comment-8836": "comment-8801"}
+    assert merged["wp-1302"].orphans == {"comment-8836": "comment-8801"}
+
+
+def test_merge_pages_relinks_replies_on_pages_read_back_from_their_sidecar():
+    """A page stored with ``scrape -o`` and read again keeps its orphans' parents in ``Thread.orphans``."""
+    items = json.loads((CASES / "comments.json").read_text(encoding="utf-8"))
+    pages = [*wp_rest.parse(Source(name="page1.json", data=json.dumps(items[:5]).encode())),
+             *wp_rest.parse(Source(name="page2.json", data=json.dumps(items[5:]).encode()))]
+    read_back = [Thread.from_metadata(json.loads(json.dumps(page.metadata()))) for page in pages]
+    for page, thread in zip(pages, read_back):
+        thread.comments = page.comments
+    merged = {t.thread_id: t for t in wp_rest.merge_pages(read_back)}
+    fresh = {t.thread_id: t for t in wp_rest.merge_pages(pages)}
+    assert [(c.id, c.parent_id, c.flags) for c in merged["wp-1302"].comments] == \
+           [(c.id, c.parent_id, c.flags) for c in fresh["wp-1302"].comments]
+    assert "orphan" not in next(c for c in merged["wp-1302"].comments if c.id == "comment-8838").flags
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CASES.glob("*.json")))

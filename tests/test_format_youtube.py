@@ -81,7 +81,7 @@ def test_reply_to_an_unsaved_comment_is_an_orphan():
     thread = _thread()
     orphan = thread.comments[-1]
     assert orphan.flags == ("orphan",)
-    assert thread.extra["orphans"] == {orphan.id: "UgyQw3Ev5Rt7Yu9Io1P4AaABAg"}
+    assert thread.orphans == {orphan.id: "UgyQw3Ev5Rt7Yu9Io1P4AaABAg"}
     assert any("1 comment(s) reply to a comment that is not in the thread" in w for w in thread.warnings)
 
 

@@ -148,17 +148,18 @@ def test_reply_inference_on_a_process_pool_gives_the_same_threads():
     import copy
 
     from commentscope.analysis.pipeline import infer_all, read_threads
+    from commentscope.scraper.read import ReadOptions
 
     sources = [str(SEED), *map(str, sorted((DATA / "labels").glob("*.txt")))]
-    flat = read_threads(sources, infer=False)
+    flat = read_threads(sources, ReadOptions(infer=False))
     alone = infer_all(copy.deepcopy(flat), workers=1)
     pooled = infer_all(copy.deepcopy(flat), workers=2)
     assert [t.thread_id for t in pooled] == [t.thread_id for t in flat]
     assert [t.comments for t in pooled] == [t.comments for t in alone]
-    assert [t.extra["reply_links"] for t in pooled] == [t.extra["reply_links"] for t in alone]
+    assert [t.reply_links for t in pooled] == [t.reply_links for t in alone]
     assert sum(c.parent_id is not None for t in pooled for c in t.comments) > 20
     whole = read_threads(sources, workers=2)  # parsing on the pool too
-    assert [(t.thread_id, t.comments, t.extra) for t in whole] == [(t.thread_id, t.comments, t.extra) for t in alone]
+    assert [(t.thread_id, t.comments, t.reply_links) for t in whole] == [(t.thread_id, t.comments, t.reply_links) for t in alone]
 
 
 def test_pooled_parsing_raises_the_first_bad_source_in_order(tmp_path):

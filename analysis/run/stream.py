@@ -19,9 +19,9 @@ Where some thread's records are split up, each batch instead gathers its threads
 end through temporary files. Raw sources (pages, exports,
 URLs) are parsed in memory with ``commentscope.analysis.pipeline.load``, as they are small.
 
-Batches go to ``workers`` processes (default: the cores, from ``POOL_MIN_COMMENTS`` comments; any
-number asked for explicitly), each running ``analyze(..., workers=1)``, with one more batch waiting;
-with a pool, batches are cut smaller where that gives each process about ``BATCHES_PER_PROCESS`` of
+Batches go to ``workers`` processes (default: the project's one policy,
+``commentscope.analysis.run.pool.worker_count``: the cores from 20,000 comments; any number asked for
+explicitly), each running ``analyze(..., workers=1)``, with one more batch waiting; with a pool, batches are cut smaller where that gives each process about ``BATCHES_PER_PROCESS`` of
 them, so none idles at the end. Without a pool, batches run here with the sentiment stage's own
 process pool. The output is written through a temporary file renamed at the end
 (``commentscope.scraper.store.atomic_open``): a failed run leaves an existing output untouched.
@@ -29,20 +29,20 @@ process pool. The output is written through a temporary file renamed at the end
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from array import array
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 import polars as pl
 
+from commentscope.analysis.run.pool import check_workers, process_pool, worker_count
 from commentscope.scraper.errors import InputError, UsageError
+from commentscope.scraper.read import ReadOptions, is_local
 from commentscope.scraper.records import COMMENT_SCHEMA, Thread
 from commentscope.scraper.store import checked_links, read_sidecar
 
@@ -56,9 +56,6 @@ BATCH_COMMENTS = 5_000
 READ_BYTES = 4 * 2**20
 #: Marks a record of a regrouped file that the record checks dropped (a repeated id).
 _DROPPED = 2**32 - 1
-#: Below this many comments, and unless ``workers`` asks for more, one process analyses everything
-#: (starting a pool of processes costs seconds).
-POOL_MIN_COMMENTS = 20_000
 #: With a pool, batches are cut so each process gets about this many ...
 BATCHES_PER_PROCESS = 4
 #: ... but no smaller than this.
@@ -80,10 +77,10 @@ class _Unit:
 
 
 def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMMENTS, workers: int | None = None,
-                  progress: bool = False, read_options: dict[str, Any] | None = None) -> dict[str, Any]:
+                  progress: bool = False, read_options: ReadOptions | None = None) -> dict[str, Any]:
     """Analyse comment JSONL files (and raw sources) batch by batch into ``out``: JSONL, or Parquet
-    when ``out`` ends in ``.parquet``; ``-`` writes JSONL to stdout. ``read_options`` are
-    ``commentscope.analysis.pipeline.load``'s keyword arguments (format_name, options, fetch_options, infer).
+    when ``out`` ends in ``.parquet``; ``-`` writes JSONL to stdout. ``read_options`` say how raw
+    sources are read (``commentscope.scraper.read.ReadOptions``).
     ``progress`` shows a bar on stderr. Returns a summary: output, format, comments, threads, batches
     (analysed), workers (processes that analysed them), regrouped (records files whose threads were not
     contiguous) and parsed (the threads parsed from raw sources, with their warnings and reply-link
@@ -95,15 +92,13 @@ def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMME
     if not isinstance(batch_comments, int) or isinstance(batch_comments, bool) or batch_comments < 1:
         raise UsageError(f"batch_comments must be a whole number >= 1, got {batch_comments!r}", "stream",
                          "pass a batch size such as 10000")
-    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
-        raise UsageError(f"workers must be a whole number >= 1, got {workers!r}", "stream",
-                         "pass workers=1 to analyse in this process, or leave it out")
-    options = dict(read_options or {})
+    check_workers(workers, "stream")
+    options = read_options or ReadOptions()
     seen: set[str] = set()
     units = _plan([str(spec) for spec in inputs], options, seen)
-    processes = workers or os.cpu_count() or 1
     total = sum(u.comments for u in units if u.records)
-    use_pool = processes > 1 and (workers is not None or total >= POOL_MIN_COMMENTS)
+    processes = worker_count(workers, comments=total)
+    use_pool = processes > 1
     if use_pool:  # several batches per process keep every process busy to the end
         batch_comments = min(batch_comments, max(MIN_BATCH, -(-total // (processes * BATCHES_PER_PROCESS))))
     for unit in units:
@@ -134,7 +129,7 @@ def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMME
     return summary
 
 
-def _analysed_unit(unit: _Unit, batch_comments: int, options: dict[str, Any], seen: set[str],
+def _analysed_unit(unit: _Unit, batch_comments: int, options: ReadOptions, seen: set[str],
                    analyser: "_Analyser", summary: dict[str, Any]) -> Iterator[pl.DataFrame]:
     """The analysed batches of one input unit, in input order."""
     if unit.records:
@@ -143,7 +138,7 @@ def _analysed_unit(unit: _Unit, batch_comments: int, options: dict[str, Any], se
         return
     from commentscope.analysis.pipeline import load
 
-    frame, threads = load(unit.specs, **options)
+    frame, threads = load(unit.specs, options)
     _claim(seen, threads)
     summary["parsed"].extend(threads)
     summary["threads"] += frame.get_column("thread_id").n_unique()
@@ -163,16 +158,14 @@ def _open_output(out: str):
     return atomic_open(out, "wb")
 
 
-def _plan(specs: list[str], options: dict[str, Any], seen: set[str]) -> list[_Unit]:
+def _plan(specs: list[str], options: ReadOptions, seen: set[str]) -> list[_Unit]:
     """Group the inputs as ``load`` does (consecutive raw sources together) and size each records file;
     a thread found twice is an error, as in ``load`` (``seen`` collects the thread ids)."""
-    from commentscope.analysis.pipeline import _URL
     from commentscope.scraper.store import looks_like_records
 
     units: list[_Unit] = []
     for spec in specs:
-        is_records = (not _URL.match(spec) and spec != "-" and options.get("format_name") is None
-                      and looks_like_records(spec))
+        is_records = is_local(spec) and options.format_name is None and looks_like_records(spec)
         if is_records:
             unit = _Unit([spec], True)
             _read_sizes(unit)
@@ -338,19 +331,15 @@ class _Analyser:
 
     def __init__(self, processes: int, workers: int | None) -> None:
         self.processes, self.workers = processes, workers
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: Executor | None = None
+        self._context = process_pool(processes if processes > 1 else 0)
 
     def __enter__(self) -> "_Analyser":
-        if self.processes > 1:
-            try:
-                self.pool = ProcessPoolExecutor(self.processes, mp_context=get_context("spawn"))
-            except OSError:  # no process to be had here: this one analyses every batch
-                self.pool = None
+        self.pool = self._context.__enter__()  # None where no process can be had: batches run here
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        self._context.__exit__(*exc)
 
     def map(self, batches: Iterable[tuple[pl.DataFrame, list[Thread]]]) -> Iterator[pl.DataFrame]:
         if self.pool is None:
@@ -367,27 +356,30 @@ class _Analyser:
 
 
 class _Writer:
-    """Appends analysed batches: JSONL lines, or row groups of one Parquet file."""
+    """Appends analysed batches: JSONL lines as they come, or, for Parquet, each batch to a part file in
+    a temporary folder, streamed into one Parquet file by polars at the end (memory stays one batch)."""
 
     def __init__(self, handle: IO[bytes], parquet: bool) -> None:
         self.handle, self.parquet = handle, parquet
-        self.parquet_writer: Any = None
-        self.empty = True
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+        self.parts: list[Path] = []
 
     def write(self, frame: pl.DataFrame) -> None:
-        self.empty = False
         if not self.parquet:
             frame.write_ndjson(self.handle)
             return
-        import pyarrow.parquet as pq
-
-        table = frame.to_arrow()
-        if self.parquet_writer is None:
-            self.parquet_writer = pq.ParquetWriter(self.handle, table.schema)
-        self.parquet_writer.write_table(table)
+        if self.folder is None:
+            self.folder = tempfile.TemporaryDirectory(prefix="commentscope-parquet-")
+        part = Path(self.folder.name) / f"part-{len(self.parts):06d}.parquet"
+        frame.write_parquet(part, compression="uncompressed", statistics=False)
+        self.parts.append(part)
 
     def close(self) -> None:
-        if self.parquet_writer is not None:
-            self.parquet_writer.close()
+        try:
+            if self.parts:
+                pl.scan_parquet(self.parts).sink_parquet(self.handle)
+        finally:
+            if self.folder is not None:
+                self.folder.cleanup()
         if hasattr(self.handle, "flush"):
             self.handle.flush()

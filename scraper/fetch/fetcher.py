@@ -4,8 +4,9 @@ Redirects are followed by hand rather than by httpx so that every hop is checked
 scheme (http/https only), its credentials (dropped), its host's robots.txt, and loops. No cookies are
 kept or sent and no proxy, netrc or credential is read from the environment (``trust_env=False``).
 
-robots.txt follows RFC 9309 and is read once per host per ``Fetcher``. A 4xx answer (401 and 403 too,
-unlike ``urllib.robotparser.read``) or more than five redirects means no rules: everything is allowed.
+robots.txt follows RFC 9309 (``robots``: the longest matching rule wins) and is read once per host per
+``Fetcher``. A 4xx answer (401 and 403 too, unlike ``urllib.robotparser.read``) or more than five
+redirects means no rules: everything is allowed.
 A 429/5xx answer after the retries means the file is unavailable, so the whole site is taken as
 off-limits and the fetch fails with a hint to ``--ignore-robots``. A host that cannot be reached at all
 fails with the connection error itself, since the page could not be fetched either.
@@ -20,12 +21,12 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from importlib import metadata
 from pathlib import Path
-from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from commentscope.scraper.errors import FetchError, UsageError
 from commentscope.scraper.fetch.cache import read_cached, write_cached
+from commentscope.scraper.fetch.robots import Rules
 from commentscope.scraper.fetch.headers import content_type, meta_charset, refuse_non_text, retry_after_seconds
 from commentscope.scraper.sources import Source
 from commentscope.scraper.text import looks_binary
@@ -156,7 +157,7 @@ class Fetcher:
 
     def __init__(self, options: FetchOptions | None = None) -> None:
         self.options = options or FetchOptions()
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, Rules] = {}
         self._client: httpx.Client | None = None
 
     def __enter__(self) -> Fetcher:
@@ -229,27 +230,24 @@ class Fetcher:
 
     def _check_robots(self, url: httpx.URL, deadline: _Deadline) -> None:
         origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
-        parser = self._robots.get(origin)
-        if parser is None:
-            parser = self._load_robots(httpx.URL(origin + "/robots.txt"), deadline)
-            self._robots[origin] = parser
-        if not parser.can_fetch(self.options.user_agent, str(url)):
+        rules = self._robots.get(origin)
+        if rules is None:
+            rules = self._load_robots(httpx.URL(origin + "/robots.txt"), deadline)
+            self._robots[origin] = rules
+        if not rules.allows(str(url), self.options.user_agent):
             raise FetchError("forbidden by robots.txt", str(url), ROBOTS_FIX)
 
-    def _load_robots(self, robots_url: httpx.URL, deadline: _Deadline) -> RobotFileParser:
-        parser = RobotFileParser(str(robots_url))
+    def _load_robots(self, robots_url: httpx.URL, deadline: _Deadline) -> Rules:
         try:
             reply = self._follow(robots_url, deadline, page=False)
         except _RedirectError:
             reply = _Reply(robots_url, 404, "Too Many Redirects", httpx.Headers())
         if 200 <= reply.status < 300:
-            parser.parse(reply.body.decode("utf-8", errors="replace").splitlines())
-        elif 400 <= reply.status < 500 and reply.status != 429:
-            parser.allow_all = True
-        else:
-            raise FetchError(f"robots.txt is unavailable (HTTP {reply.status}), so the site is taken as "
-                             "off-limits (RFC 9309)", str(robots_url), f"try again later, or {ROBOTS_FIX}")
-        return parser
+            return Rules(reply.body.decode("utf-8", errors="replace"))
+        if 400 <= reply.status < 500 and reply.status != 429:
+            return Rules(None)
+        raise FetchError(f"robots.txt is unavailable (HTTP {reply.status}), so the site is taken as "
+                         "off-limits (RFC 9309)", str(robots_url), f"try again later, or {ROBOTS_FIX}")
 
     def _request(self, url: httpx.URL, deadline: _Deadline, page: bool) -> _Reply:
         """One GET with retries on 429, 5xx and connection errors; the body is read only for 2xx."""

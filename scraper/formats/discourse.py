@@ -91,8 +91,6 @@ def parse(source: Source, options: object = None) -> list[Thread]:
             extra[key] = topic[key]
     if events:
         extra["small_actions"] = events
-    if linked.orphans:
-        extra["orphans"] = linked.orphans
     thread = Thread(
         thread_id=thread_id,
         source_format=NAME,
@@ -105,6 +103,7 @@ def parse(source: Source, options: object = None) -> list[Thread]:
         comments=linked.comments,
         missing_count=missing,
         warnings=warnings,
+        orphans=linked.orphans or None,
         extra=extra,
     )
     if opening is not None:

@@ -24,7 +24,7 @@ from lxml import etree
 
 from commentscope.scraper.errors import FormatError
 from commentscope.scraper.formats.shared.tree import RawComment, link_comments
-from commentscope.scraper.formats.wp_rest import site_root
+from commentscope.scraper.formats.shared.wordpress import site_root
 from commentscope.scraper.html_text import html_to_text
 from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source
@@ -181,8 +181,6 @@ def _thread(source: Source, info: _ThreadInfo) -> Thread:
     linked = link_comments(info.posts, thread_id=thread_id, source_format=NAME, where=f"{source.name}: {thread_id}")
     extra: dict[str, Any] = {key: fields[key] for key in ("identifier", "forum", "closed", "deleted")
                              if fields.get(key) not in (None, False)}
-    if linked.orphans:
-        extra["orphans"] = linked.orphans
     warnings = list(linked.warnings)
     if not fields:
         warnings.append(f"{source.name}: {thread_id} has posts but no <thread> element; its title and link are unknown")
@@ -191,4 +189,4 @@ def _thread(source: Source, info: _ThreadInfo) -> Thread:
                   url=link, site=fields.get("forum"), site_url=site_root(link),
                   article_author=fields.get("author"), published=fields.get("created"),
                   article_text=html_to_text(fields["message"]) if fields.get("message") else None,
-                  comments=linked.comments, warnings=warnings, extra=extra)
+                  comments=linked.comments, warnings=warnings, orphans=linked.orphans or None, extra=extra)

@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from commentscope.scraper.errors import FormatError
-from commentscope.scraper.formats.hn_api import HN_URL, gone_flags, item_url, story_article, user_url
-from commentscope.scraper.formats.shared.tree import (RawComment, as_id, epoch_iso, epoch_seconds, first_char, json_keys,
-                                  link_comments, load_json)
+from commentscope.scraper.formats.shared.hacker_news import (HN_URL, STORY_TYPES, gone_flags, item_url, story_article,
+                                                            user_url)
+from commentscope.scraper.formats.shared.tree import (RawComment, as_id, epoch_iso, epoch_seconds, first_char,
+                                                     json_keys, link_comments, load_json)
 from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source
 from commentscope.scraper.html_text import html_to_text
@@ -26,8 +27,6 @@ from commentscope.scraper.text import iso_from_text
 
 NAME = "hn_algolia"
 DESCRIPTION = "Hacker News item tree or comment search from the Algolia API (hn.algolia.com/api/v1)"
-
-_STORY_TYPES = ("story", "poll", "job")
 
 
 def detect(source: Source) -> float:
@@ -58,7 +57,7 @@ def parse(source: Source, options: object = None) -> list[Thread]:
 
 def _item_tree(root: dict, source: Source) -> Thread:
     warnings: list[str] = []
-    is_story = root.get("type") in _STORY_TYPES or ("title" in root and root.get("parent_id") is None)
+    is_story = root.get("type") in STORY_TYPES or ("title" in root and root.get("parent_id") is None)
     root_id = as_id(root.get("id"))
     story_id = root_id if is_story else as_id(root.get("story_id")) or root_id
     if story_id is None:
@@ -71,9 +70,7 @@ def _item_tree(root: dict, source: Source) -> Thread:
     linked = link_comments(raws, thread_id=thread_id, source_format=NAME, where=source.name)
     thread = Thread(thread_id=thread_id, source_format=NAME, source=source.name, url=item_url(story_id),
                     site="Hacker News", site_url=HN_URL, comments=linked.comments,
-                    warnings=warnings + linked.warnings)
-    if linked.orphans:
-        thread.extra["orphans"] = linked.orphans
+                    warnings=warnings + linked.warnings, orphans=linked.orphans or None)
     if options_skipped:
         thread.extra["poll_options"] = options_skipped
     if is_story:
@@ -177,9 +174,8 @@ def _search_hits(document: dict, source: Source) -> list[Thread]:
         thread = Thread(thread_id=thread_id, source_format=NAME, source=source.name, url=item_url(story_id),
                         site="Hacker News", site_url=HN_URL, title=title, comments=linked.comments,
                         article_author=story.get("author"), article_text=story_article(title, link, text),
-                        declared_count=declared if isinstance(declared, int) else None, warnings=linked.warnings)
-        if linked.orphans:
-            thread.extra["orphans"] = linked.orphans
+                        declared_count=declared if isinstance(declared, int) else None, warnings=linked.warnings,
+                        orphans=linked.orphans or None)
         if link:
             thread.extra["link_url"] = link
         threads.append(thread)

@@ -21,7 +21,10 @@ import json
 import re
 
 from commentscope.scraper.errors import FormatError
-from commentscope.scraper.formats.shared.tree import RawComment, as_id, epoch_iso, first_char, json_keys, link_comments, load_json
+from commentscope.scraper.formats.shared.hacker_news import (HN_URL, STORY_TYPES, gone_flags, item_url, story_article,
+                                                            user_url)
+from commentscope.scraper.formats.shared.tree import (RawComment, as_id, epoch_iso, first_char, json_keys,
+                                                     link_comments, load_json)
 from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source
 from commentscope.scraper.html_text import html_to_text
@@ -29,37 +32,10 @@ from commentscope.scraper.html_text import html_to_text
 NAME = "hn_api"
 DESCRIPTION = "Hacker News Firebase API items: a story and its descendants (JSON array, {id: item} or JSONL)"
 
-HN_URL = "https://news.ycombinator.com"
-STORY_TYPES = ("story", "job", "poll")
 _TYPE = re.compile(r'"type"\s*:\s*"(?:story|comment|job|poll)"')
 _NESTED_KEYS = ("kids", "replies", "children")
 #: Every Firebase item has one of these (Algolia's nodes say ``author`` and ``created_at_i`` instead).
 _ITEM_KEYS = {"by", "time", "deleted"}
-
-
-def item_url(item_id: str) -> str:
-    return f"{HN_URL}/item?id={item_id}"
-
-
-def user_url(name: str) -> str | None:
-    return f"{HN_URL}/user?id={name}" if name else None
-
-
-def story_article(title: str | None, link: str | None, text: str | None) -> str | None:
-    """The article a story stands for: its own text (Ask HN), or its title and link (a link post)."""
-    if text:
-        return text
-    return "\n\n".join(part for part in (title, link) if part) or None
-
-
-def gone_flags(text: str, deleted: bool = False, dead: bool = False) -> tuple[str, ...]:
-    """Flags for Hacker News' placeholders: ``[deleted]`` is deleted; ``[dead]`` and ``[flagged]`` dead."""
-    flags = []
-    if deleted or text == "[deleted]":
-        flags.append("deleted")
-    if dead or text in ("[dead]", "[flagged]"):
-        flags.append("dead")
-    return tuple(flags)
 
 
 def detect(source: Source) -> float:
@@ -223,9 +199,7 @@ def _thread(source: Source, root: str, by_id: dict[str, dict], order: list[str],
     linked = link_comments(raws, thread_id=thread_id, source_format=NAME, where=source.name)
     thread = Thread(thread_id=thread_id, source_format=NAME, source=source.name, comments=linked.comments,
                     site="Hacker News", site_url=HN_URL, url=item_url(root),
-                    warnings=list(warnings) + linked.warnings)
-    if linked.orphans:
-        thread.extra["orphans"] = linked.orphans
+                    warnings=list(warnings) + linked.warnings, orphans=linked.orphans or None)
     if skipped:
         thread.extra["poll_options"] = skipped
     if story:
@@ -270,6 +244,6 @@ def _merge(thread: Thread, other: Thread) -> None:
     start = len(thread.comments)
     for offset, comment in enumerate(other.comments, 1):
         thread.comments.append(comment.replace(thread_id=thread.thread_id, position=start + offset))
-    if other.extra.get("orphans"):
-        thread.extra.setdefault("orphans", {}).update(other.extra["orphans"])
+    if other.orphans:
+        thread.orphans = {**(thread.orphans or {}), **other.orphans}
     thread.warnings.extend(other.warnings)

@@ -22,7 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from commentscope.scraper.errors import FormatError
-from commentscope.scraper.formats.hn_api import HN_URL, gone_flags, item_url, story_article, user_url
+from commentscope.scraper.formats.shared.hacker_news import HN_URL, gone_flags, item_url, story_article, user_url
 from commentscope.scraper.formats.shared.tree import RawComment, link_comments
 from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source
@@ -85,9 +85,7 @@ def parse(source: Source, options: object = None) -> list[Thread]:
     linked = link_comments(raws, thread_id=thread_id, source_format=NAME, where=source.name)
     thread = Thread(thread_id=thread_id, source_format=NAME, source=source.name, url=item_url(story_id),
                     site="Hacker News", site_url=HN_URL, comments=linked.comments,
-                    warnings=warnings + linked.warnings)
-    if linked.orphans:
-        thread.extra["orphans"] = linked.orphans
+                    warnings=warnings + linked.warnings, orphans=linked.orphans or None)
     if focus is not None and not focus_is_comment:
         _story(thread, root, focus)
     elif focus is not None:

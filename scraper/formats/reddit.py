@@ -73,8 +73,6 @@ def parse(source: Source, options: object = None) -> list[Thread]:
                         "('continue this thread'); save those comments' permalink .json to include them")
 
     extra: dict[str, Any] = {}
-    if linked.orphans:
-        extra["orphans"] = linked.orphans
     if stubs.continued:
         extra["continued_under"] = stubs.continued
     declared = post.get("num_comments") if post else None
@@ -86,6 +84,7 @@ def parse(source: Source, options: object = None) -> list[Thread]:
         missing_count=stubs.count,
         declared_count=declared if isinstance(declared, int) else None,
         warnings=warnings,
+        orphans=linked.orphans or None,
         extra=extra,
     )
     if post:

@@ -4,59 +4,46 @@ What is read (all optional but the comments):
 
 - comments: ``li``/``div``/``article`` elements with id ``comment-N`` or ``li-comment-N``, or class
   ``comment``/``pingback``/``trackback``; a reply sits inside its parent (``ol.children``/``ul.children``),
-  so threading is ``markup`` at confidence 1.0. An outer ``li-comment-N`` wrapping an inner ``comment-N``
-  (Twenty Ten/Eleven) is one comment.
-- per comment: author ``.comment-author .fn``/``cite.fn`` (verbatim, whitespace runs as one space) and
-  its link; time ``<time datetime>`` or the permalink text ("November 21, 2017 at 10:38 pm", no zone);
-  body ``.comment-content``, else ``.comment-body``, minus author/meta/reply parts.
+  so threading is ``markup`` at confidence 1.0. Each element's author, time and body are read by
+  ``commentscope.scraper.formats.shared.wordpress_comments``.
 - thread: title, URL, site, article author and text, published time, declared count, post id.
 
 Ids: ``comment-N``, the anchor WordPress gives each comment (``#comment-N``), also for ``li-comment-N``;
 a comment element with no number anywhere gets its 1-based position as id. thread_id is ``wp-<post id>``
 (body class ``postid-N``, ``id="post-N"``, shortlink ``?p=N`` or the form's ``comment_post_ID``), else
-the slug of the title. Pingbacks and trackbacks are not comments: counted in ``extra["pingbacks"]``.
-A reply whose parent is not on the page (a ``depth-2`` comment at the top of a later comment page, or
-the answer to a pingback) is kept top-level with flag ``orphan``.
+the slug of the title. Pingbacks and trackbacks are not comments: counted in ``Thread.pingbacks``, their
+titles and links in ``extra["pingback_links"]``. A reply whose parent is not on the page (a ``depth-2``
+comment at the top of a later comment page, or the answer to a pingback) is kept top-level with flag
+``orphan`` and listed in ``Thread.orphans``.
 
 Paged comments (``comment-page-N``) give one thread per page, all with the same thread_id and
-``extra["comment_page"]``; ``merge_pages`` joins them (``extra["page_warnings"]`` lists the warnings that
-hold for one page alone and are worked out again for the merged thread). Speed: lexbor (selectolax) reads the page; BeautifulSoup (html.parser)
-only repairs markup that hides comments from it (an unclosed ``<iframe>`` or ``<textarea>``).
+``Thread.comment_page``; ``merge_pages`` (``commentscope.scraper.formats.shared.wordpress``, shared with
+``wp_rest``) joins them (``Thread.page_warnings`` lists the warnings that hold for one page alone and are
+worked out again for the merged thread). Speed: lexbor (selectolax) reads the page; BeautifulSoup
+(html.parser) only repairs markup that hides comments from it (an unclosed ``<iframe>`` or ``<textarea>``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from commentscope.scraper.errors import FormatError
 from commentscope.scraper.formats.shared.tree import RawComment, link_comments
-from commentscope.scraper.formats.wp_rest import post_url, site_root
+# merge_pages is part of this format: the pipeline joins comment pages of one post with FORMATS["wp_html"].merge_pages.
+from commentscope.scraper.formats.shared.wordpress import merge_pages, post_url, site_root
+from commentscope.scraper.formats.shared.wordpress_comments import PageComments, iso_time, printed_time, read_comments
 from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source
 from commentscope.scraper.html_text import node_text
-from commentscope.scraper.text import iso_from_text, slugify
+from commentscope.scraper.text import slugify
 
 NAME = "wp_html"
 DESCRIPTION = "WordPress article page saved as HTML with its comments (ol.comment-list, li#comment-N)"
 
 # Site knowledge as data: selectors tried in order, the first that yields a value wins.
-_BY_ID = ':is([id^="comment-"], [id^="li-comment-"])'
-#: Elements that may be a comment, each matched by one branch only (lexbor lists a node once per branch).
-_CANDIDATES = (f'{_BY_ID}, :is(.comment, .pingback, .trackback):not({_BY_ID})')
-_AUTHOR = (".comment-author .fn", "cite.fn", ".fn", ".comment-author-name", ".comment-author", "cite")
-_PERMALINK = (".comment-metadata a", ".commentmetadata a", ".comment-meta a", ".comment-date", ".comment-time",
-              'a[href*="#comment-"]')
-_USUAL_PARTS = ".fn, time[datetime], .comment-content"
-_BODY = (".comment-content", ".comment-text", ".comment-entry", ".comment-body")
-#: Elements with these classes are not the body's text (author, meta and reply parts; sharing widgets).
-_BODY_NOISE = frozenset({"comment-author", "comment-meta", "commentmetadata", "comment-metadata", "reply",
-                         "comment-reply-link", "says", "edit-link", "comment-edit-link", "comment-awaiting-moderation",
-                         "children", "comment-likes", "sharedaddy"})
 _TITLE = ('meta[property="og:title"]', "h1.entry-title", ".entry-title", "article h1", "title")
 _URL = ('link[rel="canonical"]', 'meta[property="og:url"]')
 _SITE = ('meta[property="og:site_name"]', ".site-title", "#site-title")
@@ -73,16 +60,12 @@ _COUNT = (".comments-title", "#comments-title", "#comments h2", "#comments h3", 
 _PAGE_NAV = (".comments-pagination", ".comment-navigation", "#comment-nav-above", "#comment-nav-below",
              ".comment-pagination")
 
-_COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")
-_LIST_CLASSES = frozenset({"children", "comment-list", "commentlist"})
-_PING_CLASSES = frozenset({"pingback", "trackback"})
 _POST_ID = re.compile(r"^post-(\d+)$")
 _SHORTLINK = re.compile(r"[?&]p=(\d+)")
 _COMMENT_PAGE = re.compile(r"comment-page-(\d+)")
 _COUNT_TEXT = re.compile(r"^\W*(\d[\d,.]*|no|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 _NUMBER_WORDS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10}
-_SAYS = re.compile(r"\s*\b(says|said|wrote)\s*:?\s*$", re.I)
 _WORDPRESS_SIGNS = ("/wp-content/", "/wp-includes/", 'content="WordPress', "https://api.w.org/", "wp-json")
 _COMMENT_SIGNS = ("comment-list", "commentlist", 'id="comments"', "li-comment-", 'id="comment-', "comment-body")
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|"
@@ -98,7 +81,6 @@ _NEST_LIMIT = 4000
 _FLAT_DEPTH = 256
 _DEEP_OPEN = re.compile(r"(<[A-Za-z][^<>]*>)(?:\s*\1){%d,}" % _FLAT_DEPTH)
 _DEEP_CLOSE = re.compile(r"(</[A-Za-z][^<>]*>)(?:\s*\1){%d,}" % _FLAT_DEPTH)
-_CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\d(?:T\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d)?)?$")
 
 
 def detect(source: Source) -> float:
@@ -114,45 +96,18 @@ def detect(source: Source) -> float:
     return 0.5 if comments else 0.0
 
 
-class _Read(NamedTuple):
-    """One comment element as read: where it sits (candidate index, parent's index) and what it says."""
-
-    index: int
-    number: str | None
-    classes: frozenset[str]
-    parent: int | None
-    author: str
-    author_url: str | None
-    timestamp: str | None
-    raw_time: str | None
-    text: str
-
-
-@dataclass
-class _Page:
-    """What one reading of the page found: its comments, pingbacks and problems."""
-
-    records: list[_Read]
-    #: candidate index -> the candidate index of the comment it belongs to (itself, or its outer element).
-    owners: list[int]
-    #: comment's candidate index -> "comment-N", for every comment read or skipped (pingbacks too).
-    labels: dict[int, str]
-    pingbacks: list[dict[str, str | None]]
-    warnings: list[str]
-
-
 def parse(source: Source, options: object = None) -> list[Thread]:
     text = source.text
     if "<" not in text:
         raise FormatError("is not HTML", source.name, "give the article page saved as HTML, or name its --format")
     text, flattened = _flatten_deep_nesting(text, source.name)
     doc = LexborHTMLParser(text)
-    page = _read_comments(doc, source.name)
+    page = read_comments(doc, source.name)
     page.warnings[:0] = flattened
     meta = _read_meta(doc, source)
     if _hides_comments(doc, source, page):
         repaired_doc = LexborHTMLParser(_repair(text))
-        repaired = _read_comments(repaired_doc, source.name)
+        repaired = read_comments(repaired_doc, source.name)
         repaired_meta = _read_meta(repaired_doc, source)
         if len(repaired.records) + len(repaired.pingbacks) > len(page.records) + len(page.pingbacks):
             meta = repaired_meta
@@ -207,8 +162,8 @@ def _read_meta(doc: LexborHTMLParser, source: Source) -> dict[str, Any]:
         "site": site,
         "site_url": _first_value(doc, _SITE_URL, attribute="href"),
         "article_author": _first_value(doc, _ARTICLE_AUTHOR),
-        "published": _iso(_first_value(doc, _PUBLISHED, attribute="datetime"))
-        or _timestamp_text(_first_value(doc, _PUBLISHED_TEXT)),
+        "published": iso_time(_first_value(doc, _PUBLISHED, attribute="datetime"))
+        or printed_time(_first_value(doc, _PUBLISHED_TEXT)),
         "declared_count": _declared_count(doc),
         "post_id": _post_id(doc),
         "wordpress": any(sign in source.head for sign in _WORDPRESS_SIGNS),
@@ -289,7 +244,7 @@ def _comment_page(doc: LexborHTMLParser, hint: str) -> tuple[int | None, int | N
     return page, pages
 
 
-def _hides_comments(doc: LexborHTMLParser, source: Source, page: _Page) -> bool:
+def _hides_comments(doc: LexborHTMLParser, source: Source, page: PageComments) -> bool:
     """True when markup the HTML5 parser read as raw text (an unclosed ``<iframe>``, ``<textarea>``...)
     holds comment markup, or when no comment was found though the page names comment ids. Run once the
     comments are out of the tree, so the query is cheap."""
@@ -314,185 +269,7 @@ def _repair(text: str) -> str:
     return str(soup)
 
 
-def _read_comments(doc: LexborHTMLParser, where: str) -> _Page:
-    """Every comment element, read last to first: a comment's replies are read and taken out of the tree
-    before it is, so the queries on it see only its own parts."""
-    nodes: list[LexborNode] = []
-    numbers: list[str | None] = []
-    classes: list[frozenset[str]] = []
-    for node in doc.css(_CANDIDATES):
-        if node.tag not in ("li", "div", "article", "section"):
-            continue
-        attrs = node.attrs
-        identifier = attrs.get("id")
-        match = _COMMENT_ID.match(identifier) if identifier else None
-        tokens = frozenset((attrs.get("class") or "").split())
-        if match or "comment" in tokens or not _PING_CLASSES.isdisjoint(tokens):
-            nodes.append(node)
-            numbers.append(match[1] if match else None)
-            classes.append(tokens)
-    index = {node.mem_id: i for i, node in enumerate(nodes)}
-    memo: dict[int, tuple[int | None, bool]] = {}
-    part_of: list[int | None] = [None] * len(nodes)
-    records: list[_Read] = []
-    pingbacks: list[dict[str, str | None]] = []
-    warnings: list[str] = []
-    for i in reversed(range(len(nodes))):
-        outer, crossed = _nearest(nodes[i], index, memo)
-        if outer is not None and _same_comment(numbers[i], numbers[outer], crossed):
-            part_of[i] = outer  # an inner element of the outer one's comment (li-comment-N > comment-N)
-            numbers[outer] = numbers[outer] or numbers[i]
-            classes[outer] = classes[outer] | classes[i]
-            continue
-        try:
-            if not _PING_CLASSES.isdisjoint(classes[i]):
-                pingbacks.append(_read_pingback(nodes[i], numbers[i]))
-            else:
-                records.append(_Read(i, numbers[i], classes[i], outer, *_read_comment(nodes[i])))
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
-            label = f"comment-{numbers[i]}" if numbers[i] else f"comment element {i + 1}"
-            warnings.append(f"{where}: {label} could not be read ({error}); skipped")
-        nodes[i].decompose(recursive=False)  # unlinked, not freed: the document frees it all at once
-    records.reverse()
-    pingbacks.reverse()
-    owners = list(range(len(nodes)))
-    for i in range(len(nodes)):  # in document order an outer element is settled before its inner ones
-        if part_of[i] is not None:
-            owners[i] = owners[part_of[i]]
-    labels = {i: f"comment-{numbers[i]}" for i in range(len(nodes)) if owners[i] == i and numbers[i]}
-    return _Page(records, owners, labels, pingbacks, warnings)
-
-
-def _nearest(node: LexborNode, index: dict[int, int],
-             memo: dict[int, tuple[int | None, bool]]) -> tuple[int | None, bool]:
-    """The nearest comment element around ``node`` and whether a list (``ol.children``) lies between;
-    the answer for each ancestor passed is remembered, as many comments share them."""
-    path: list[LexborNode] = []
-    step = node.parent
-    while step is not None and (key := step.mem_id) not in memo and key not in index:
-        path.append(step)
-        step = step.parent
-    state = (None, False) if step is None else memo.get(step.mem_id, (index.get(step.mem_id), False))
-    for step in reversed(path):
-        crossed = step.tag in ("ul", "ol") or (
-            step.tag == "div" and not _LIST_CLASSES.isdisjoint((step.attrs.get("class") or "").split()))
-        state = (state[0], state[1] or crossed)
-        memo[step.mem_id] = state
-    return state
-
-
-def _same_comment(number: str | None, outer_number: str | None, crossed: bool) -> bool:
-    """A comment element nested in another is part of it when both carry the same number, or when one has
-    none and no list separates them; otherwise it is a reply."""
-    if number is not None and number == outer_number:
-        return True
-    return not crossed and (number is None or outer_number is None)
-
-
-def _read_comment(node: LexborNode) -> tuple[str, str | None, str | None, str | None, str]:
-    """Author, its link, time (ISO and as written) and text of one comment whose replies have already
-    been taken out.
-
-    One query finds the usual parts (``.fn``, ``time[datetime]``, ``.comment-content``); the selector
-    tables are the fallback for themes that lack them."""
-    name_node = time_node = body = None
-    for found in node.css(_USUAL_PARTS):
-        if found.tag == "time":
-            if time_node is None:
-                time_node = found
-            continue
-        tokens = (found.attrs.get("class") or "").split()
-        if name_node is None and "fn" in tokens:
-            name_node = found
-        elif body is None and "comment-content" in tokens:
-            body = found
-    author, author_url = _author(node, name_node)
-    raw_time = time_node.attrs.get("datetime") if time_node is not None else None
-    timestamp = _iso(raw_time)
-    if timestamp is None:
-        for selector in _PERMALINK:
-            link = node.css_first(selector)
-            if link is not None and (raw_time := _SPACE_RUN.sub(" ", link.text(deep=True)).strip()):
-                timestamp = _timestamp_text(raw_time)
-                break
-    if body is None:
-        body = next((found for found in map(node.css_first, _BODY[1:]) if found is not None), node)
-    return author, author_url, timestamp, raw_time, node_text(body, _BODY_NOISE)
-
-
-def _author(node: LexborNode, found: LexborNode | None) -> tuple[str, str | None]:
-    """The displayed name and its link: ``found`` (the comment's ``.fn``) or the first selector that
-    yields a name."""
-    if found is not None and (name := " ".join(found.text(deep=True).split())):
-        return name, _link_of(found)
-    for selector in _AUTHOR:
-        element = node.css_first(selector)
-        if element is None:
-            continue
-        name = " ".join(element.text(deep=True).split())
-        if selector == ".comment-author":
-            name = _SAYS.sub("", name)
-        if name:
-            return name, _link_of(element)
-    return "", None
-
-
-def _link_of(element: LexborNode) -> str | None:
-    """The href of the element, of its link child, or of a link inside it (looked for only when the
-    element holds more than one text)."""
-    link: LexborNode | None = element
-    if element.tag != "a":
-        child = element.first_child
-        if child is not None and child.tag == "a":
-            link = child
-        elif child is not None and child.tag == "-text" and child.next is None:
-            return None
-        else:
-            link = element.css_first("a")
-    href = link.attrs.get("href") if link is not None else None
-    return (href.strip() or None) if href else None
-
-
-def _read_pingback(node: LexborNode, number: str | None) -> dict[str, str | None]:
-    link = node.css_first("a.url") or node.css_first("a[href]")
-    return {"id": f"comment-{number}" if number else None,
-            "title": _SPACE_RUN.sub(" ", link.text(deep=True)).strip() if link is not None else None,
-            "url": link.attributes.get("href") if link is not None else None}
-
-
-def _iso(value: str | None) -> str | None:
-    """An ISO 8601 attribute value, normalised; None when it is not one."""
-    if not value:
-        return None
-    if _CANONICAL_TIME.match(value):
-        return value  # already what we write: the common case, checked first for speed
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).isoformat()
-    except ValueError:
-        return iso_from_text(value)
-
-
-def _timestamp_text(raw: str | None) -> str | None:
-    """``November 21, 2017 at 10:38 pm`` -> ``2017-11-21T22:38:00`` (the page gives no zone);
-    ``March 3, 2012`` -> ``2012-03-03``."""
-    if not raw:
-        return None
-    cleaned = re.sub(r"\b([ap])\.?m\.?(?!\w)", r"\1m", raw, flags=re.I)
-    cleaned = re.sub(r"\s+", " ", re.sub(r"\b(at|um|à)\b|@|,(?= \d{1,2}:)", " ", cleaned)).strip()
-    for pattern in ("%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p", "%d %B %Y %H:%M", "%B %d, %Y %H:%M", "%Y-%m-%d %H:%M"):
-        try:
-            return datetime.strptime(cleaned, pattern).isoformat()
-        except ValueError:
-            continue
-    for pattern in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(cleaned, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return iso_from_text(cleaned)
-
-
-def _thread(source: Source, meta: dict[str, Any], page: _Page) -> Thread:
+def _thread(source: Source, meta: dict[str, Any], page: PageComments) -> Thread:
     title = meta["title"]
     thread_id = f"wp-{meta['post_id']}" if meta["post_id"] else slugify(title or meta["site"] or source.name)
     warnings = list(page.warnings)
@@ -519,11 +296,9 @@ def _thread(source: Source, meta: dict[str, Any], page: _Page) -> Thread:
     if unknown_parents:
         page_warnings.append(f"{source.name}: {len(unknown_parents)} replies answer comments not on this page "
                              "and the page does not say which; kept as top-level with flag 'orphan'")
-    extra: dict[str, Any] = {"pingbacks": len(page.pingbacks), "comment_page": meta["page"] or 1}
+    extra: dict[str, Any] = {}
     if page.pingbacks:
         extra["pingback_links"] = page.pingbacks
-    if orphans:
-        extra["orphans"] = orphans
     by_author = [i for r, i in zip(page.records, ids) if "bypostauthor" in r.classes]
     if by_author:
         extra["by_post_author"] = by_author
@@ -540,79 +315,15 @@ def _thread(source: Source, meta: dict[str, Any], page: _Page) -> Thread:
                              "(pingbacks included); comments may be paged, held for moderation or removed")
     if not linked.comments:
         warnings.append(f"{source.name}: no comments found on the page")
-    extra["page_warnings"] = page_warnings
     return Thread(thread_id=thread_id, source_format=NAME, source=source.name, title=title,
                   url=meta["url"], site=meta["site"], site_url=meta["site_url"] or site_root(meta["url"]),
                   article_author=meta["article_author"], article_text=meta.get("article_text"),
                   published=meta["published"], declared_count=declared,
                   missing_count=max(0, (declared or 0) - found), comments=linked.comments,
-                  warnings=warnings + page_warnings, extra=extra)
+                  warnings=warnings + page_warnings, orphans=orphans or None, pingbacks=len(page.pingbacks),
+                  page_warnings=page_warnings, comment_page=meta["page"] or 1, extra=extra)
 
 
 def _nested_class(classes: frozenset[str]) -> bool:
     """True when WordPress's ``depth-N`` class says the comment is a reply (N > 1)."""
     return any(c.startswith("depth-") and c != "depth-1" for c in classes)
-
-
-def merge_pages(threads: list[Thread]) -> list[Thread]:
-    """Join threads that share a thread_id (the comment pages of one post, or several saved API pages)
-    into one, in first-seen order; other threads pass through unchanged.
-
-    Comments go in page order (``extra["comment_page"]``), then position; threads without comment pages
-    (saved pages of the REST API, which lists newest first) go in time order instead. Positions are
-    renumbered, a comment seen on two pages is kept once (its first copy), and a reply
-    whose parent was missing from its own page (flag ``orphan``, ``extra["orphans"]``) gets its parent
-    back when another page has it. The inputs are not changed.
-    """
-    groups: dict[str, list[Thread]] = {}
-    for thread in threads:
-        groups.setdefault(thread.thread_id, []).append(thread)
-    return [group[0] if len(group) == 1 else _merge(group) for group in groups.values()]
-
-
-def _merge(group: list[Thread]) -> Thread:
-    pages = sorted(group, key=lambda t: t.extra.get("comment_page") or 1)
-    first = pages[0]
-    superseded = {w for t in pages for w in t.extra.get("page_warnings", ())}
-    warnings = [w for t in pages for w in t.warnings if w not in superseded]
-    paged = any("comment_page" in t.extra for t in pages)
-    entries = [(comment, t.extra.get("orphans") or {}) for t in pages for comment in t.comments]
-    if not paged:
-        entries.sort(key=lambda entry: (entry[0].timestamp or "")[:19])
-    raws: list[RawComment] = []
-    unknown_parents: list[str] = []
-    for comment, lost in entries:
-        parent = comment.parent_id or lost.get(comment.id)
-        orphan_unknown = "orphan" in comment.flags and parent is None
-        if orphan_unknown:
-            unknown_parents.append(comment.id)
-        raws.append(RawComment(id=comment.id, parent=parent, author=comment.author, timestamp=comment.timestamp,
-                               text=comment.text, author_url=comment.author_url,
-                               flags=tuple(f for f in comment.flags if f != "orphan" or orphan_unknown)))
-    linked = link_comments(raws, thread_id=first.thread_id, source_format=first.source_format,
-                           where=f"{' + '.join(t.source for t in pages)}: {first.thread_id}")
-    extra: dict[str, Any] = {}
-    for thread in reversed(pages):
-        extra.update(thread.extra)
-    for key in ("comment_page", "page_url", "orphans", "page_warnings"):
-        extra.pop(key, None)
-    extra.update(pingbacks=sum(t.extra.get("pingbacks", 0) for t in pages),
-                 comment_pages=[t.extra.get("comment_page") for t in pages], sources=[t.source for t in pages])
-    orphans = {**linked.orphans, **dict.fromkeys(c for c in unknown_parents if c not in linked.orphans)}
-    if orphans:
-        extra["orphans"] = orphans
-
-    def pick(name: str) -> Any:
-        return next((getattr(t, name) for t in pages if getattr(t, name) is not None), None)
-
-    declared, found = pick("declared_count"), len(linked.comments) + extra["pingbacks"]
-    page_warnings = list(linked.warnings)
-    if declared is not None and declared != found:
-        page_warnings.append(f"{first.thread_id}: the pages declare {declared} comments but {found} were found "
-                             "(pingbacks included); a page may be missing")
-    extra["page_warnings"] = page_warnings
-    return Thread(thread_id=first.thread_id, source_format=first.source_format, source=first.source,
-                  title=pick("title"), url=pick("url"), site=pick("site"), site_url=pick("site_url"),
-                  article_author=pick("article_author"), article_text=pick("article_text"),
-                  published=pick("published"), declared_count=declared, missing_count=max(0, (declared or 0) - found),
-                  comments=linked.comments, warnings=warnings + page_warnings, extra=extra)

@@ -8,24 +8,22 @@ Ids are written ``comment-<id>``, the form a WordPress page gives the same comme
 ``#comment-3`` in ``link``), so a thread read from its REST export and from its saved page agree.
 The API lists newest first, so comments are put in date order (ties by id): a reply then follows its
 parent. A reply whose parent is not in the array (the API pages at 10 a page by default) is kept with
-flag ``orphan`` and no parent (``commentscope.scraper.formats.shared.tree.link_comments``); several saved pages of one post
-merge with ``merge_pages``, which links such replies again. ``status`` spam is
-flagged ``spam``, trash ``deleted``; pingbacks and trackbacks are counted in ``extra["pingbacks"]``.
-
-Shared with the other WordPress and export readers:
-``post_url`` and ``site_root``.
+flag ``orphan`` and no parent, its parent's id in ``Thread.orphans``; several saved pages of one post
+merge with ``merge_pages`` (``commentscope.scraper.formats.shared.wordpress``, shared with ``wp_html``),
+which links such replies again. ``status`` spam is flagged ``spam``, trash ``deleted``; pingbacks and
+trackbacks are counted in ``Thread.pingbacks``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from commentscope.scraper.errors import FormatError
 from commentscope.scraper.formats.shared.tree import RawComment, link_comments
+# merge_pages is part of this format: the pipeline joins saved pages of one post with FORMATS["wp_rest"].merge_pages.
+from commentscope.scraper.formats.shared.wordpress import merge_pages, post_url, site_root
 from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source
 from commentscope.scraper.html_text import html_to_text
@@ -70,14 +68,6 @@ def parse(source: Source, options: object = None) -> list[Thread]:
     threads = [_thread(source, post, post_items, skipped_pings.get(post, 0)) for post, post_items in by_post.items()]
     threads[0].warnings[:0] = warnings
     return threads
-
-
-def merge_pages(threads: list[Thread]) -> list[Thread]:
-    """Join saved API pages of one post into one thread (``commentscope.scraper.formats.wp_html.merge_pages``: comments
-    in time order, duplicates dropped, orphans relinked to parents found on another page)."""
-    from commentscope.scraper.formats.wp_html import merge_pages as merge  # imported here: wp_html imports this module
-
-    return merge(threads)
 
 
 def _read_items(source: Source) -> tuple[list[Any], list[str]]:
@@ -141,16 +131,13 @@ def _thread(source: Source, post: str, items: list[dict[str, Any]], pings: int) 
     linked = link_comments(raws, thread_id=thread_id, source_format=NAME, where=f"{source.name}: {thread_id}")
     link = next((str(item["link"]) for item in items if item.get("link")), None)
     url = post_url(link)
-    extra: dict[str, Any] = {"post": _numeric(post) if post.isdigit() else post, "pingbacks": pings,
-                             "page_warnings": linked.warnings}
-    if linked.orphans:
-        extra["orphans"] = linked.orphans
+    extra: dict[str, Any] = {"post": _numeric(post) if post.isdigit() else post}
     held = [f"comment-{item['id']}" for item in items if item.get("status") == "hold"]
     if held:
         extra["held_for_moderation"] = held
     return Thread(thread_id=thread_id, source_format=NAME, source=source.name, url=url,
-                  site_url=site_root(url), comments=linked.comments,
-                  warnings=warnings + linked.warnings, extra=extra)
+                  site_url=site_root(url), comments=linked.comments, warnings=warnings + linked.warnings,
+                  orphans=linked.orphans or None, pingbacks=pings, page_warnings=linked.warnings, extra=extra)
 
 
 def _parent(item: dict[str, Any]) -> str | None:
@@ -184,25 +171,3 @@ def _numeric(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
-
-
-def post_url(url: str | None) -> str | None:
-    """A WordPress post's own URL from a comment link or a comment page's URL: no fragment, no
-    ``comment-page-N/``, no ``cpage`` query; None for a URL that does not parse."""
-    try:
-        parts = urlsplit(url or "")
-    except ValueError:
-        return None
-    path = re.sub(r"/comment-page-\d+/?$", "/", parts.path)
-    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("cpage="))
-    return urlunsplit((parts.scheme, parts.netloc, path, query, "")) or None
-
-
-def site_root(url: str | None) -> str | None:
-    """``https://host/`` of a URL; None when it has no scheme and host."""
-    try:
-        parts = urlsplit(url or "")
-    except ValueError:
-        return None
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
-

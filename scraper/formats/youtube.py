@@ -104,8 +104,6 @@ def _video_thread(video: dict, source: Source) -> Thread:
     extra["timestamps_estimated"] = estimated
     if pinned:
         extra["pinned"] = pinned
-    if linked.orphans:
-        extra["orphans"] = linked.orphans
     return Thread(
         thread_id=thread_id,
         source_format=NAME,
@@ -121,6 +119,7 @@ def _video_thread(video: dict, source: Source) -> Thread:
         comments=linked.comments,
         missing_count=missing,
         warnings=warnings,
+        orphans=linked.orphans or None,
         extra=extra,
     )
 

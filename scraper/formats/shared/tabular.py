@@ -173,10 +173,9 @@ def rows_to_threads(rows: Iterable[tuple[str, dict[str, Any]]], columns: Columns
             url=_str(get(first, columns.url)) if columns.url else None,
             comments=linked.comments,
             warnings=thread_warnings,
+            orphans=linked.orphans or None,
             extra={"columns": columns.as_dict(), **({"thread_value": key} if key else {})},
         )
-        if linked.orphans:
-            thread.extra["orphans"] = linked.orphans
         threads.append(thread)
     return threads
 

@@ -4,7 +4,7 @@ turning the source's own (id, parent id) pairs into ``Comment`` records.
 Every threaded source (Reddit, Hacker News, YouTube, Discourse, a user's CSV) ends in the same rules
 (docs/CONTRACTS.md): ids unique (the first of a duplicate wins), a parent must be an *earlier* comment of
 the same thread, and a reply whose parent is absent is kept as a top-level ``orphan`` whose missing parent
-is remembered in ``Thread.extra["orphans"]``. ``link_comments`` applies them once for all formats.
+is remembered in ``Thread.orphans``. ``link_comments`` applies them once for all formats.
 """
 
 from __future__ import annotations
