@@ -16,8 +16,9 @@ from commentscope.analysis.views import chart_data as data
 from commentscope.analysis.views.charts import CHARTS
 from commentscope.analysis.views.chart_data import MAX_ROWS
 from commentscope.analysis.views.compare import build_comparison, comparison_metrics, stance_test, write_comparison
-from commentscope.analysis.views.dashboard import build_dashboard, safe_name, script_json, write_dashboards
-from commentscope.scraper.errors import InputError, UsageError
+from commentscope.analysis.views.dashboard import build_dashboard, safe_name, write_dashboards
+from commentscope.analysis.views.page import ROOT as VIEWS, render, script_json
+from commentscope.scraper.errors import CommentscopeError, InputError, UsageError
 from commentscope.scraper.records import COMMENT_SCHEMA, EVIDENCE, Thread
 from commentscope.scraper.store import read_records
 
@@ -41,6 +42,11 @@ def comment(thread: str, i: int, author: str, parent: str | None, depth: int, ro
             "source_format": "test", "author_url": None, "flags": [], "quotes": [], "sentiment": sentiment,
             "sentiment_label": label, "stance": stance, "stance_confidence": 0.7, "agreement": agreement,
             "depth": depth, "root_id": root}
+
+
+def make_thread(thread_id: str, **meta: str) -> Thread:
+    """A thread's metadata as the views take it."""
+    return Thread(thread_id=thread_id, source_format="test", **meta)
 
 
 def analysed(rows: list[dict]) -> pl.DataFrame:
@@ -164,7 +170,7 @@ def test_chains_measure_longest_path_and_back_and_forth():
 
 def test_missing_analysed_columns_are_an_input_error_with_a_fix():
     with pytest.raises(InputError) as error:
-        build_dashboard(tiny_frame().drop("stance", "depth"), {"thread_id": "tiny"})
+        build_dashboard(tiny_frame().drop("stance", "depth"), make_thread("tiny"))
     assert "stance, depth" in str(error.value) and "commentscope analyze" in str(error.value)
 
 
@@ -245,7 +251,7 @@ def test_limit_switches_views_to_aggregated_forms():
 # ---- the page --------------------------------------------------------------------------------------------
 
 def test_page_is_self_contained_and_names_every_view():
-    page = build_dashboard(tiny_frame(), {"thread_id": "tiny", "title": "Tiny thread", "site": "Example"})
+    page = build_dashboard(tiny_frame(), make_thread("tiny", title="Tiny thread", site="Example"))
     assert re.findall(r'data-chart="([^"]+)"', page) == CHART_NAMES
     assert not re.search(r"<script[^>]+src=", page, re.I)
     assert not re.search(r"<link\b", page, re.I)
@@ -254,14 +260,13 @@ def test_page_is_self_contained_and_names_every_view():
 
 
 def test_page_is_deterministic():
-    thread = {"thread_id": "tiny", "title": "Tiny"}
-    page = build_dashboard(tiny_frame(), thread)
-    assert page == build_dashboard(tiny_frame(), thread)
+    page = build_dashboard(tiny_frame(), make_thread("tiny", title="Tiny"))
+    assert page == build_dashboard(tiny_frame(), make_thread("tiny", title="Tiny"))
     assert not re.search(r'"(param|view)_\d+"', page)
 
 
 def test_page_payload_carries_specs_once_and_comments_verbatim():
-    payload = page_payload(build_dashboard(tiny_frame(), {"thread_id": "tiny"}))
+    payload = page_payload(build_dashboard(tiny_frame(), make_thread("tiny")))
     assert [chart["name"] for chart in payload["charts"]] == CHART_NAMES
     assert all("datasets" not in chart["spec"] for chart in payload["charts"])
     used = {name for chart in payload["charts"] for name in chart["spec"]["usermeta"]["datasets"]}
@@ -275,6 +280,30 @@ def test_script_json_escapes_everything_that_could_end_the_script():
     text = script_json({"v": hostile})
     assert not re.search("[<>&\u2028\u2029]", text)
     assert json.loads(text) == {"v": hostile}
+
+
+def test_every_value_in_the_markup_is_escaped_by_the_template_engine():
+    hostile = make_thread("t", title='<b>"Q" & A</b>', site="<i>s</i>", url='https://x.test/?a=1&b="2"')
+    head = build_dashboard(tiny_frame("t"), hostile).split('<script type="application/json"', 1)[0]
+    assert "<title>&lt;b&gt;&#34;Q&#34; &amp; A&lt;/b&gt; — commentscope</title>" in head
+    assert "<h1>&lt;b&gt;&#34;Q&#34; &amp; A&lt;/b&gt;</h1>" in head
+    assert ('<p class="cs-source">site: <span class="cs-value">&lt;i&gt;s&lt;/i&gt;</span> · URL: <span class="cs-value">'
+            'https://x.test/?a=1&amp;b=&#34;2&#34;</span> · format: <span class="cs-value">test</span></p>') in head
+
+
+def test_pages_inline_our_style_and_script_verbatim():
+    page = build_dashboard(tiny_frame(), make_thread("tiny"))
+    for tag, name in (("style", "dashboard.css"), ("script", "dashboard.js")):
+        assert f"<{tag}>{(VIEWS / 'static' / name).read_text(encoding='utf-8')}</{tag}>" in page
+
+
+def test_templates_refuse_a_missing_value_and_a_missing_file():
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        render("comparison.html", title="x", charts=[], payload={})
+    with pytest.raises(CommentscopeError, match="reinstall commentscope"):
+        render("missing.html")
 
 
 def test_hostile_thread_is_escaped_in_the_header_and_the_payload():
@@ -312,7 +341,7 @@ def test_write_dashboards_writes_one_file_per_thread_inside_the_folder(tmp_path)
 
 
 def test_write_dashboards_writes_each_view_as_png_and_svg(tmp_path):
-    paths = write_dashboards(tiny_frame(), [Thread(thread_id="tiny", source_format="test")], tmp_path, png=True, svg=True)
+    paths = write_dashboards(tiny_frame(), [make_thread("tiny")], tmp_path, png=True, svg=True)
     assert paths == [tmp_path / "tiny.html"]
     for name in CHART_NAMES:
         assert (tmp_path / f"tiny-{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -320,7 +349,7 @@ def test_write_dashboards_writes_each_view_as_png_and_svg(tmp_path):
 
 
 def test_thread_without_comments_still_gets_a_page():
-    page = build_dashboard(tiny_frame(), {"thread_id": "empty", "title": "Nobody commented"})
+    page = build_dashboard(tiny_frame(), make_thread("empty", title="Nobody commented"))
     payload = page_payload(page)
     assert payload["comments"] == []
     assert "<li><b>0</b> comments</li>" in page
@@ -328,7 +357,7 @@ def test_thread_without_comments_still_gets_a_page():
 
 def test_large_thread_page_stays_bounded():
     frame = synthetic_frame(6000, authors=900)
-    page = build_dashboard(frame, {"thread_id": "big"})
+    page = build_dashboard(frame, make_thread("big"))
     payload = page_payload(page)
     assert len(payload["comments"]) == 6000
     assert max(len(rows) for rows in payload["datasets"].values()) <= MAX_ROWS
@@ -390,7 +419,7 @@ def test_stance_test_cannot_test_one_thread():
 
 
 def test_comparison_page_has_metrics_test_and_views(tmp_path):
-    threads = [{"thread_id": "one", "title": "One <b>&</b>"}, {"thread_id": "two", "title": "Two"}]
+    threads = [make_thread("one", title="One <b>&</b>"), make_thread("two", title="Two")]
     frame = two_threads()
     page = build_comparison(frame, threads)
     assert re.findall(r'data-chart="([^"]+)"', page) == ["stance-shares", "sentiment-distribution", "depth-distribution"]
@@ -401,7 +430,7 @@ def test_comparison_page_has_metrics_test_and_views(tmp_path):
 
 def test_comparison_needs_two_threads_with_comments():
     with pytest.raises(UsageError):
-        build_comparison(tiny_frame(), [{"thread_id": "tiny"}])
+        build_comparison(tiny_frame(), [make_thread("tiny")])
 
 
 # ---- the seed through the real pipeline ------------------------------------------------------------------

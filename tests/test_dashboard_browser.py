@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from commentscope.analysis.views import chart_data as data
 from commentscope.analysis.views.compare import stance_test, write_comparison
 from commentscope.analysis.views.dashboard import write_dashboards
-from tests.test_dashboard import ROOT, synthetic_frame, tiny_frame, xss_frame
+from tests.test_dashboard import ROOT, make_thread, synthetic_frame, tiny_frame, xss_frame
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -151,7 +151,7 @@ def test_author_dropdown_highlights_the_author_in_every_view_and_filters_the_tab
 
 
 def test_tiny_thread_selection_by_stance_and_by_click(open_page, tmp_path):
-    [path] = write_dashboards(tiny_frame(), [{"thread_id": "tiny", "title": "Tiny"}], tmp_path)
+    [path] = write_dashboards(tiny_frame(), [make_thread("tiny", title="Tiny")], tmp_path)
     opened = open_page(path)
     page = opened.page
     page.select_option("#cs-stance", label="against")
@@ -198,7 +198,7 @@ def test_hostile_thread_runs_no_payload_and_shows_it_as_text(open_page, hostile)
 
 def test_aggregated_views_render_for_a_large_thread(open_page, tmp_path):
     frame = synthetic_frame(300, authors=60)
-    [path] = write_dashboards(frame, [{"thread_id": "big"}], tmp_path, limit=50)
+    [path] = write_dashboards(frame, [make_thread("big")], tmp_path, limit=50)
     assert data.chain_rows(frame).height > 50
     opened = open_page(path)
     assert marks(opened.page, "overview") == {"symbol": data.binned_overview(frame).height}
@@ -209,7 +209,7 @@ def test_aggregated_views_render_for_a_large_thread(open_page, tmp_path):
 def test_comparison_page_draws_its_views_offline(open_page, tmp_path):
     hostile_frame, hostile_threads = xss_frame()
     frame = pl.concat([tiny_frame("one"), synthetic_frame(80, thread="two"), hostile_frame])
-    threads = [{"thread_id": "one", "title": "One"}, {"thread_id": "two"}, hostile_threads[0]]
+    threads = [make_thread("one", title="One"), make_thread("two"), hostile_threads[0]]
     opened = open_page(write_comparison(frame, threads, tmp_path / "compare.html"))
     page = opened.page
     assert opened.errors == [] and opened.outside == []

@@ -3,12 +3,12 @@ distributions, and one self-contained comparison page.
 
 The chain metrics come from ``commentscope.analysis.stages.structure.thread_metrics``; the stance shares carry 95% Wilson
 intervals (honest for small threads and shares near 0 or 1); the test is Pearson's chi-square on the
-thread x stance table, or an exact/permutation test when expected counts are below 5.
+thread x stance table, or an exact/permutation test when expected counts are below 5 (``contingency``).
+The page is ``templates/comparison.html``: every value escaped by the engine.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -16,8 +16,10 @@ from typing import Any, Iterable, Mapping
 import polars as pl
 
 from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views import contingency
 from commentscope.analysis.views.chart_data import STANCES
-from commentscope.analysis.views.dashboard import hoist_datasets, render_page, thread_meta
+from commentscope.analysis.views.dashboard import checked_threads
+from commentscope.analysis.views.page import hoist_datasets, render
 from commentscope.scraper.errors import UsageError
 from commentscope.scraper.records import Thread
 from commentscope.scraper.store import atomic_open
@@ -78,13 +80,10 @@ def _p(p: float) -> str:
 
 def stance_test(frame: pl.DataFrame, alpha: float = ALPHA) -> dict[str, Any]:
     """Do the threads' stance distributions differ? Pearson's chi-square on the thread x stance table
-    (``scipy.stats.chi2_contingency``); when an expected count is below 5, Fisher's exact test for a
+    (Yates-corrected for a 2 x 2 table); when an expected count is below 5, Fisher's exact test for a
     2 x 2 table, otherwise a permutation test of the chi-square statistic (9,999 permutations, fixed
     seed). Returns ``test``, ``statistic``, ``df``, ``p_value``, ``significant``, ``min_expected``,
     ``table`` ({thread: {stance: count}}) and ``statement``, the result in words."""
-    import numpy as np
-    from scipy import stats
-
     data.check_columns(frame, "compare")
     threads, stances, counts = _table(frame)
     result: dict[str, Any] = {"test": None, "statistic": None, "df": None, "p_value": None, "significant": False,
@@ -95,45 +94,39 @@ def stance_test(frame: pl.DataFrame, alpha: float = ALPHA) -> dict[str, Any]:
     if len(stances) < 2:
         only = stances[0] if stances else "none"
         return {**result, "statement": f"Cannot test: every comment in these threads has the stance {only!r}."}
-    observed = np.array(counts)
-    expected = stats.contingency.expected_freq(observed)
-    result["min_expected"] = round(float(expected.min()), 3)
-    k = len(threads)
-    if expected.min() >= 5:
-        test = stats.chi2_contingency(observed)
-        result.update(test="chi-square", statistic=float(test.statistic), df=int(test.dof), p_value=float(test.pvalue))
-        detail = f"chi² = {test.statistic:.1f}, df = {int(test.dof)}, {_p(float(test.pvalue))}"
-    elif observed.shape == (2, 2):
-        test = stats.fisher_exact(observed)
-        result.update(test="fisher", statistic=float(test.statistic), df=1, p_value=float(test.pvalue))
-        detail = f"Fisher's exact test, {_p(float(test.pvalue))}; some expected counts are below 5"
+    min_expected = min(min(row) for row in contingency.expected_counts(counts))
+    result["min_expected"] = round(min_expected, 3)
+    df = contingency.degrees_of_freedom(counts)
+    if min_expected >= 5:
+        statistic, df, p_value = contingency.chi_square(counts)
+        result.update(test="chi-square", statistic=statistic, df=df, p_value=p_value)
+        detail = f"chi² = {statistic:.1f}, df = {df}, {_p(p_value)}"
+    elif df == 1:
+        statistic, p_value = contingency.fisher_exact(counts)
+        result.update(test="fisher", statistic=statistic, df=1, p_value=p_value)
+        detail = f"Fisher's exact test, {_p(p_value)}; some expected counts are below 5"
     else:
-        method = stats.PermutationMethod(n_resamples=PERMUTATIONS, rng=np.random.default_rng(0))
-        test = stats.chi2_contingency(observed, correction=False, method=method)
-        df = (observed.shape[0] - 1) * (observed.shape[1] - 1)
-        result.update(test="permutation", statistic=float(test.statistic), df=df, p_value=float(test.pvalue))
-        detail = (f"chi² = {test.statistic:.1f}, df = {df}, permutation {_p(float(test.pvalue))} "
+        statistic, p_value = contingency.permutation_chi_square(counts, PERMUTATIONS, seed=0)
+        result.update(test="permutation", statistic=statistic, df=df, p_value=p_value)
+        detail = (f"chi² = {statistic:.1f}, df = {df}, permutation {_p(p_value)} "
                   f"from {PERMUTATIONS:,} shuffles; some expected counts are below 5")
-    p_value = result["p_value"]
-    if p_value is None or math.isnan(p_value):
-        return {**result, "statement": "Cannot test: the stance table is degenerate."}
     result["significant"] = p_value < alpha
     if result["significant"]:
-        statement = f"The stance distributions differ across the {k} threads ({detail})."
+        statement = f"The stance distributions differ across the {len(threads)} threads ({detail})."
     else:
-        statement = f"No evidence that the stance distributions differ across the {k} threads ({detail})."
+        statement = f"No evidence that the stance distributions differ across the {len(threads)} threads ({detail})."
     return {**result, "statement": statement}
 
 
-def thread_labels(metas: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+def thread_labels(threads: Iterable[Thread]) -> dict[str, str]:
     """thread_id -> a short unique axis label (the title, cut to 48 characters, or the id)."""
     labels: dict[str, str] = {}
-    for meta in metas:
-        text = str(meta.get("title") or meta["thread_id"])
+    for thread in threads:
+        text = thread.title or thread.thread_id
         text = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
         if text in labels.values():
-            text = f"{text} [{meta['thread_id']}]"
-        labels[meta["thread_id"]] = text
+            text = f"{text} [{thread.thread_id}]"
+        labels[thread.thread_id] = text
     return labels
 
 
@@ -147,20 +140,23 @@ def _cell(value: Any, kind: str) -> str:
     return f"{value:+.2f}" if kind == "signed" else f"{value:.2f}"
 
 
-def metrics_table(metrics: pl.DataFrame, labels: Mapping[str, str]) -> str:
-    """The metrics as an HTML table, every value escaped."""
-    columns = [("comments", "comments", "int"), ("authors", "authors", "int"), ("max_depth", "max depth", "int"),
-               ("chains", "chains", "int"), ("back_and_forth", "A-B-A replies", "int"),
-               ("reciprocity", "reciprocity", "share"), ("mean_sentiment", "mean sentiment", "signed")]
-    head = "".join(f"<th>{html.escape(title)}</th>" for _, title, _ in columns)
-    head += "".join(f"<th>{s} (95% CI)</th>" for s in STANCES)
+#: The metrics table's columns: metric, heading, how its value is written.
+METRIC_COLUMNS = (("comments", "comments", "int"), ("authors", "authors", "int"), ("max_depth", "max depth", "int"),
+                  ("chains", "chains", "int"), ("back_and_forth", "A-B-A replies", "int"),
+                  ("reciprocity", "reciprocity", "share"), ("mean_sentiment", "mean sentiment", "signed"))
+
+
+def metrics_table(metrics: pl.DataFrame, labels: Mapping[str, str]) -> tuple[list[str], list[list[str]]]:
+    """The metrics as table text: the headings after "thread", and one row of cells per thread (its
+    label first, then each metric, then each stance's share with its 95% interval)."""
+    headings = [title for _, title, _ in METRIC_COLUMNS] + [f"{s} (95% CI)" for s in STANCES]
     rows = []
     for row in metrics.iter_rows(named=True):
-        cells = "".join(f"<td>{_cell(row[name], kind)}</td>" for name, _, kind in columns)
-        cells += "".join(f"<td>{_cell(row[f'{s}_share'], 'share')} ({_cell(row[f'{s}_lo'], 'share')}–"
-                         f"{_cell(row[f'{s}_hi'], 'share')})</td>" for s in STANCES)
-        rows.append(f"<tr><td>{html.escape(labels[row['thread_id']])}</td>{cells}</tr>")
-    return f'<table class="cs-metrics"><thead><tr><th>thread</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        cells = [labels[row["thread_id"]], *(_cell(row[name], kind) for name, _, kind in METRIC_COLUMNS)]
+        cells += [f"{_cell(row[f'{s}_share'], 'share')} ({_cell(row[f'{s}_lo'], 'share')}–"
+                  f"{_cell(row[f'{s}_hi'], 'share')})" for s in STANCES]
+        rows.append(cells)
+    return headings, rows
 
 
 def comparison_specs(frame: pl.DataFrame, metrics: pl.DataFrame, labels: Mapping[str, str]) -> dict[str, dict[str, Any]]:
@@ -170,15 +166,13 @@ def comparison_specs(frame: pl.DataFrame, metrics: pl.DataFrame, labels: Mapping
     return {name: build(frame, metrics, labels).to_dict() for name, build in COMPARE_CHARTS.items()}
 
 
-def build_comparison(frame: pl.DataFrame, threads: Iterable[Thread | Mapping[str, Any]]) -> str:
+def build_comparison(frame: pl.DataFrame, threads: Iterable[Thread]) -> str:
     """The comparison page of two or more threads of an analysed frame: the metrics table, the stance
     test in words, stance shares with intervals, sentiment and depth distributions on shared scales."""
     data.check_columns(frame, "compare")
-    metas = {meta["thread_id"]: meta for meta in map(thread_meta, threads)}
     present = frame.get_column("thread_id").unique(maintain_order=True).to_list()
-    for thread_id in present:
-        metas.setdefault(thread_id, {"thread_id": thread_id})
-    with_comments = [t for t in metas if t in present]
+    known = {thread.thread_id: thread for thread in checked_threads(threads, present)}
+    with_comments = [t for t in known if t in present]
     if len(with_comments) < 2:
         raise UsageError(f"comparing needs two or more threads with comments, got {len(with_comments)}", "compare",
                          "give the comments of at least two threads")
@@ -186,27 +180,20 @@ def build_comparison(frame: pl.DataFrame, threads: Iterable[Thread | Mapping[str
     # Page order: the order the threads were given in.
     subset = subset.join(pl.DataFrame({"thread_id": with_comments}).with_row_index("_order"), on="thread_id") \
         .sort("_order", "position").drop("_order")
-    labels = thread_labels(metas[t] for t in with_comments)
+    labels = thread_labels(known[t] for t in with_comments)
     metrics = comparison_metrics(subset)
-    test = stance_test(subset)
     slim, datasets = hoist_datasets(comparison_specs(subset, metrics, labels))
-    empty = [t for t in metas if t not in present]
-    note = ("" if not empty else f'<p class="cs-test">Left out, no comments: '
-            f'{html.escape(", ".join(str(metas[t].get("title") or t) for t in empty))}</p>')
-    header = (f'<header class="cs-header"><h1>Comparing {len(with_comments)} threads</h1>'
-              f'<ul class="cs-counts"><li><b>{subset.height:,}</b> comments</li>'
-              f'<li><b>{subset.get_column("author").n_unique():,}</b> authors</li></ul></header>')
-    sections = "".join(f'<section class="cs-chart" data-chart="{name}"><div class="cs-view" id="cs-view-{name}">'
-                       "</div></section>" for name in slim)
-    body = (f'<h2 class="cs-test">Per thread</h2>{metrics_table(metrics, labels)}'
-            f'<p class="cs-test" id="cs-stance-test">{html.escape(test["statement"])}</p>{note}'
-            f'<main class="cs-grid">{sections}</main>')
+    headings, rows = metrics_table(metrics, labels)
     payload = {"kind": "compare", "datasets": datasets,
                "charts": [{"name": name, "spec": spec, "click": None} for name, spec in slim.items()]}
-    return render_page(f"Comparing {len(with_comments)} threads", header, body, payload)
+    return render("comparison.html", title=f"Comparing {len(with_comments)} threads",
+                  counts=[(f"{subset.height:,}", "comments"), (f"{subset.get_column('author').n_unique():,}", "authors")],
+                  headings=headings, rows=rows, statement=stance_test(subset)["statement"],
+                  left_out=[thread.title or thread.thread_id for t, thread in known.items() if t not in present],
+                  charts=list(slim), payload=payload)
 
 
-def write_comparison(frame: pl.DataFrame, threads: Iterable[Thread | Mapping[str, Any]], out: Path) -> Path:
+def write_comparison(frame: pl.DataFrame, threads: Iterable[Thread], out: Path) -> Path:
     """Write the comparison page to ``out`` atomically and return its path."""
     page = build_comparison(frame, threads)
     out = Path(out)
