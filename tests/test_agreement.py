@@ -16,9 +16,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "data" / "labels"))
 import fixtures  # noqa: E402
 
-from commentscope.analysis.stages import cues  # noqa: E402
+from commentscope.analysis.stages import cue_words, cues  # noqa: E402
 from commentscope.analysis.stages.agreement import add_agreement, judge_reply  # noqa: E402
 from commentscope.analysis.stages.labels import macro_f1, score_labels  # noqa: E402
+from commentscope.analysis.text import stopwords  # noqa: E402
+from commentscope.analysis.text.stems import stem_set  # noqa: E402
+from commentscope.analysis.text.tokens import words  # noqa: E402
 from commentscope.scraper.errors import InputError  # noqa: E402
 from commentscope.scraper.records import COMMENT_SCHEMA  # noqa: E402
 
@@ -133,9 +136,9 @@ def test_cue_lexicons_hold_no_topic_words():
     topic_words = {"iran", "qaeda", "neocons", "bike", "lanes", "parking", "headphones", "anc", "flu", "vaccine",
                    "shots", "playoffs", "season", "stoves", "gas", "retrofit", "israel", "cia", "council"}
     lexicon_text = " ".join(
-        str(getattr(cues, name).pattern) if hasattr(getattr(cues, name), "pattern") else " ".join(getattr(cues, name))
-        for name in dir(cues)
-        if name.isupper() and isinstance(getattr(cues, name), (re.Pattern, frozenset, tuple)))
+        str(value.pattern) if isinstance(value, re.Pattern) else " ".join(value)
+        for module in (cue_words, stopwords) for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, (re.Pattern, frozenset, tuple)))
     found = {w for w in topic_words if re.search(rf"(?<![a-z]){w}s?(?![a-z])", lexicon_text.lower())}
     assert not found
 
@@ -187,24 +190,22 @@ def test_agreement_macro_f1_pooled():
     assert scores["macro_f1"] > baseline
 
 
-def test_sentences_keep_their_end_signs_and_join_after_abbreviations():
-    """The splitter keeps ".", "!", "?" with their sentence (closing marks after them go with the break),
-    and does not cut after an initial or a common abbreviation, unless a line break follows it."""
-    assert cues.sentence_tuple('He said "no." Then left! Why? OK') == ('He said "no.', "Then left!", "Why?", "OK")
-    assert cues.sentence_tuple("Ask Dr. Smith about the U.S. Army. Fine.") == (
-        "Ask Dr. Smith about the U.S. Army.", "Fine.")
-    assert cues.sentence_tuple("Ask Dr.\nSmith now") == ("Ask Dr.", "Smith now")
-    assert cues.sentence_tuple("one\n\n - \ntwo…three… four") == ("one", "two…three…", "four")
-    assert cues.sentence_tuple("e.g. this") == ("e.g. this",)
-
-
 def test_content_stems_skip_stop_words_numbers_and_short_words():
-    assert cues.stem_set("The 2024 cars were running on it, and I ran") == frozenset({"car", "run", "ran"})
-    assert cues.stem_set("it is what it is") == frozenset()
+    assert stem_set("The 2024 cars were running on it, and I ran") == frozenset({"car", "run", "ran"})
+    assert stem_set("it is what it is") == frozenset()
+    assert stem_set("Bin Laden’s allies") == stem_set("bin laden ally")  # Snowball: possessives, -ies
 
 
 def test_mentions_finds_single_names_and_full_names_as_whole_words():
-    words = cues.word_tuple("I think Ann Lee is right, annie")
-    assert cues.mentions(words, {"ann lee"}) and cues.mentions(words, {"annie"})
-    assert not cues.mentions(words, {"lee ann"}) and not cues.mentions(words, {"ann l"})
-    assert not cues.mentions(words, {"an"}) and not cues.mentions(words, set())
+    found = words("I think Ann Lee is right, annie")
+    assert cues.mentions(found, frozenset({"ann lee"})) and cues.mentions(found, frozenset({"annie"}))
+    assert not cues.mentions(found, frozenset({"lee ann"})) and not cues.mentions(found, frozenset({"ann l"}))
+    assert not cues.mentions(found, frozenset({"an"})) and not cues.mentions(found, frozenset())
+
+
+def test_a_paragraph_wholly_in_quotation_marks_is_not_the_repliers_own():
+    own = cues.own_text("“Taxes went up.”\n\nNo, they did not.\n> and nobody noticed\nThey fell.",
+                        parent_text="Taxes went up and nobody noticed.")
+    assert own.own == "No, they did not.\nThey fell."
+    assert own.quoted == ("and nobody noticed", "Taxes went up.")
+    assert own.quotes_parent and own.opening == "no, they did not."

@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commentscope.analysis.replies.infer import infer_replies, infer_thread
-from commentscope.analysis.replies.names import EXCERPT_CHARS, OPENING_CHARS, READ_CHARS, author_key, read
+from commentscope.analysis.replies.names import author_key
+from commentscope.analysis.replies.reading import EXCERPT_CHARS, OPENING_CHARS, READ_CHARS, read
+from commentscope.analysis.text.tokens import tokenize, words
 from commentscope.scraper.errors import InputError
 from commentscope.scraper.formats import parse_source
 from commentscope.scraper.records import COMMENT_SCHEMA, Comment, Thread, comments_frame
@@ -179,6 +181,18 @@ def test_comment_number_reference():
 def test_a_parenthesised_aside_in_a_name_is_ignored():
     comments = thread(("Donald ( the left leaning one)", "Interests of whom?"), ("Lenny", "@Donald, ours."))
     assert parents(comments)[1] == ("1", "address")
+
+
+def test_tokens_are_folded_words_at_their_offsets():
+    text = "Re: José’s “café”, don't—O’Brien_2"
+    assert tokenize(text) == [("re", 0, 2), ("jose's", 4, 10), ("cafe", 12, 16), ("don't", 19, 24),
+                              ("o'brien", 25, 32), ("2", 33, 34)]
+
+
+@given(st.text(alphabet=st.sampled_from("aZé1 _'’.\n\"“ßİ-")))
+def test_plain_words_are_the_offset_tokens_words(text):
+    """The stages' words and reply inference's tokens come from one rule."""
+    assert words(text) == tuple(word for word, _, _ in tokenize(text))
 
 
 # --- header -----------------------------------------------------------------------------------------

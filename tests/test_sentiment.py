@@ -1,4 +1,5 @@
-"""The sentiment stage and its fast VADER: exact scores, own words, long comments, bounded cost, pool."""
+"""The sentiment stage and its fast VADER: exact scores, own words, long comments, bounded cost, pool;
+and the text toolkit's sentence splitter and own words, which it reads by."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from commentscope.analysis.stages.sentiment import (
     UNIT_WORDS,
     add_sentiment,
     all_units,
-    own_words,
     sample_windows,
     score_texts,
     sentiment_label,
-    split_sentences,
     units,
 )
+from commentscope.analysis.text import sentences
+from commentscope.analysis.text.own import own_words, split_own
+from commentscope.analysis.text.sentences import is_question, split_sentences
 from commentscope.scraper.errors import InputError, UsageError
 from commentscope.scraper.records import COMMENT_SCHEMA
 from tests.data.sentiment.corpus import generated_texts, long_texts, realistic_comments, variants
@@ -475,7 +477,7 @@ def test_sentence_end_pattern_equals_the_plain_one():
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
         assert [(m.start(), m.end(), m.group(1) is None) for m in plain.finditer(text)] == \
-            [(m.start(), m.end(), m.group()[0] == "\n") for m in sentiment._SENTENCE_END.finditer(text)]
+            [(m.start(), m.end(), m.group()[0] == "\n") for m in sentences._SENTENCE_END.finditer(text)]
 
 
 def test_split_sentences():
@@ -488,3 +490,29 @@ def test_split_sentences():
     assert split_sentences("I live in the U.S. It is big.") == ["I live in the U.S. It is big."]
     assert split_sentences("Incomprehensibilities. Next") == ["Incomprehensibilities.", "Next"]
     assert split_sentences("((((((((((((((((((Mr. Smith came") == ["((((((((((((((((((Mr. Smith came"]
+    assert split_sentences('He said "no." Then left! Why? OK') == ['He said "no."', "Then left!", "Why?", "OK"]
+    assert split_sentences("Ask Dr. Smith about the U.S. Army. Fine.") == ["Ask Dr. Smith about the U.S. Army.",
+                                                                           "Fine."]
+    assert split_sentences("Ask Dr.\nSmith now") == ["Ask Dr.", "Smith now"]
+    assert split_sentences("one\n\n - \ntwo…three… four") == ["one", "-", "two…three…", "four"]
+    assert sentences.sentences("e.g. this") == ("e.g. this",)
+
+
+def test_a_question_may_end_in_closing_marks():
+    assert is_question("Really?") and is_question('He asked "why?"') and is_question("(did he?) ")
+    assert not is_question("Why? Because.") and not is_question("fine")
+
+
+def test_own_words_drop_paragraphs_wholly_in_quotation_marks_unless_told_not_to():
+    text = "“God, what a good subject.”\n\nI think so too.\n\n'Not quoted' and more"
+    assert own_words(text) == "I think so too.\n\n'Not quoted' and more"
+    assert own_words(text, quoted_paragraphs=False) is text
+    assert split_own(text)[1] == ("God, what a good subject.",)
+    assert split_own("plain words") == ("plain words", ())
+
+
+def test_sentiment_keeps_a_saying_in_quotation_marks():
+    """The sentiment stage keeps quoted paragraphs (a saying is the commenter's own): the seed's #22."""
+    text = "“Oh, what a good subject, if only he had a good Prince”\n\nThe Saudis are much worse."
+    assert add_sentiment(_frame([text]), workers=1)["sentiment"][0] == \
+        SentimentIntensityAnalyzer().polarity_scores(text)["compound"]

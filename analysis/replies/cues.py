@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Callable, Protocol
 
-from commentscope.analysis.replies.names import TITLES, Candidate, NameHit, NameIndex, Token, is_common
+from commentscope.analysis.replies.names import Candidate, NameHit, NameIndex, is_common
+from commentscope.analysis.text.lexicon import TITLES
+from commentscope.analysis.text.tokens import Token
 
 ARTICLE = -1  #: the quote-span source index of the article
 
@@ -81,7 +83,7 @@ class Link:
 class ThreadView(Protocol):
     """What the cues read; built by ``commentscope.analysis.replies.infer.ThreadState``."""
 
-    texts: list[str]  #: what is read of each comment: all of it unless it is long (``reply_names.read``)
+    texts: list[str]  #: what is read of each comment: all of it unless it is long (``reading.read``)
     tokens: list[list[Token]]
     author_keys: list[str]
     ids: list[str]

@@ -21,7 +21,7 @@ Evidence and confidence (the confidence says how often a link of that kind and f
   recorded as a span with ``source_id`` "article" and makes no parent.
 - ``mention`` (0.65; 0.55 for a common-word name in a weak form; 0.5 to 0.7 after the deductions
   below): an earlier commenter named in the body, resolved to that author's latest earlier comment.
-- ``inferred`` (0.2 to 0.4): no marker. Score = tf-idf cosine (lightly stemmed content words) with one
+- ``inferred`` (0.2 to 0.4): no marker. Score = tf-idf cosine (content stems, ``commentscope.analysis.text.stems``) with one
   of the ``WINDOW`` (10) comments before, + ``CALLOUT`` (0.3) when that comment, at most 5 back,
   answered or named this commenter, who has not spoken since. It links at ``THRESHOLD`` (0.35).
 
@@ -36,14 +36,15 @@ cues, so the explicit-cue figures are upper bounds; the ordering address > heade
 inferred follows how direct each signal is. The inferred constants come from the 46 gold comments no
 stronger cue claimed: the 39 that answer the article reached a cosine of at most 0.28 with any recent
 comment, so THRESHOLD sits above it at 0.35; the five true replies that answered a callout came 1 or 2
-comments after it with cosines 0.058 to 0.116, while callouts that were not answered came 3 to 10
-comments back or shared no word (cosine 0 to 0.044), hence CALLOUT 0.3 (a callout needs cosine 0.05)
-within 5 comments. Two true implicit replies (cosines 0.12 and 0.16, no callout) stay top-level: the cue
-prefers a missing link to a wrong one.
+comments after it with cosines 0.06 to 0.108, while callouts that were not answered came 3 to 10
+comments back (cosines 0 to 0.082), hence CALLOUT 0.3 (a callout needs cosine 0.05) within 5 comments.
+Two true implicit replies (cosines 0.074 and 0.124, no callout) stay top-level: the cue prefers a
+missing link to a wrong one. (Cosines as measured with the Snowball stems and the one stop-word list of
+``commentscope.analysis.text``; no link changed from the light stemmer they replaced.)
 
 What of a long comment is read: a comment of up to ``READ_CHARS`` (2,000) characters is read whole;
 that is every comment of the gold, seed and benchmark threads (the longest has 1,375). Of a longer one
-the cues read a bounded part, its *reading* (:func:`commentscope.analysis.replies.names.read`): the first
+the cues read a bounded part, its *reading* (:func:`commentscope.analysis.replies.reading.read`): the first
 ``OPENING_CHARS`` (1,200) characters, then its passages in quotation marks or on ``>`` lines, each with
 the 80 characters before it (where "Name wrote:" stands), and its ``@`` addresses, ``EXCERPT_CHARS``
 (800) characters of these at most, in reading order, joined by blank lines. Why: the signs of whom a
@@ -57,14 +58,13 @@ reading only; and a later comment quoting it past its reading is not linked by `
 be by name or overlap). Quote spans keep their offsets in the comment's full text.
 
 Cost: tokens are read once; quote candidates come from a 3-word-shingle index holding, per shingle,
-the first eight comments that used it (so the earliest writer of a passage is always found), names from
-a dictionary of name word runs, overlap from a fixed window: near-linear in the thread's length, and
-bounded per comment by the reading.
+the first eight comments that used it, so the earliest writer of a passage is always found
+(:mod:`commentscope.analysis.replies.quotes`); names come from a dictionary of name word runs, overlap
+from a fixed window: near-linear in the thread's length, and bounded per comment by the reading.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter
 from itertools import compress
@@ -73,24 +73,19 @@ from typing import Any, Iterable
 
 import polars as pl
 
+from commentscope.analysis.replies.cues import CUES, Link, QuoteSpan, address, named_authors, span_dict
+from commentscope.analysis.replies.names import NameHit, NameIndex, author_key
+from commentscope.analysis.replies.quotes import PassageIndex
+from commentscope.analysis.replies.reading import read
 from commentscope.analysis.run.collector import paused
-from commentscope.analysis.replies.cues import ARTICLE, CUES, Link, QuoteSpan, address, named_authors, span_dict
-from commentscope.analysis.replies.names import (STOPWORDS, NameHit, NameIndex, Reading, Token, author_key, marked_regions,
-                                  read, stem, tokenize)
+from commentscope.analysis.text.stems import content_stem
+from commentscope.analysis.text.tokens import Token, tokenize
 from commentscope.scraper.errors import InputError
 from commentscope.scraper.records import EVIDENCE, QUOTE_DTYPE, Comment, Thread
 
 #: Formats of platforms that always thread replies themselves (``commentscope.scraper.formats`` names). Any other
 #: thread counts as threaded when one of its comments carries a ``markup`` parent.
 THREADED_FORMATS = frozenset({"reddit", "hn_algolia", "hn_api", "hn_html", "disqus", "youtube", "discourse"})
-
-SHINGLE = 3  #: words per shingle
-POSTINGS = 8  #: comments remembered per shingle: the earliest ones, where originals are
-GAP = 4  #: shingle starts may skip this many (one edited word breaks three shingles)
-MIN_MARKED = 4  #: words a passage in quotation marks or ``>`` lines must share with its source
-MIN_BARE = 8  #: words an unmarked copied passage must share
-BARE_DENSITY = 0.95  #: and nearly word for word: one changed word in twelve is a parody, not a quote
-
 
 #: At most this much of a comment is scanned for the passages its reading takes, and of the article
 #: read (whole, for quotes and proper nouns): it keeps a pathological 50 MB "comment" or article from
@@ -114,7 +109,6 @@ class ThreadState:
         self.texts = [reading.text for reading in self.readings]
         self.tokens: list[list[Token]] = [tokenize(text) for text in self.texts]
         words = [list(map(itemgetter(0), tokens)) for tokens in self.tokens]
-        self._breaks = [_breaks(reading, tokens) for reading, tokens in zip(self.readings, self.tokens)]
         self.author_keys = [author_key(comment.author or "") for comment in comments]
         article = (article_text or "")[:ARTICLE_CHARS]
         article_tokens = tokenize(article)
@@ -125,9 +119,7 @@ class ThreadState:
         self.quotes: list[list[QuoteSpan]] = [[] for _ in comments]
         self.threaded = any(c.reply_evidence == "markup" or (c.source_format or "") in THREADED_FORMATS
                             for c in comments)
-        self._shingles = [_shingles(comment_words, breaks) for comment_words, breaks in zip(words, self._breaks)]
-        self._index: dict[int, tuple[int, ...]] = {}
-        self._article = set(_shingles([word for word, _, _ in article_tokens], []))
+        self.passages = PassageIndex(self.readings, self.tokens, words, [word for word, _, _ in article_tokens])
         self._vectors = _tfidf(words)
         self._named: dict[int, frozenset[str]] = {}
         self._hits: dict[int, list[NameHit]] = {}
@@ -150,50 +142,12 @@ class ThreadState:
         return self._hits[i]
 
     def remember(self, i: int) -> None:
-        """Make comment ``i``'s passages findable by later comments (new shingles go in as one bulk
-        update; a posting list is a tuple, shared until it grows)."""
-        index = self._index
-        shingles = set(self._shingles[i])
-        shingles.discard(None)
-        known = set(filter(index.__contains__, shingles))
-        index.update(dict.fromkeys(shingles - known, (i,)))
-        for shingle in known:
-            postings = index[shingle]
-            if len(postings) < POSTINGS:
-                index[shingle] = postings + (i,)
+        """Make comment ``i``'s passages findable by later comments."""
+        self.passages.remember(i)
 
     def find_quotes(self, i: int) -> list[QuoteSpan]:
-        """Passages of comment ``i`` copied from earlier comments or the article, in reading order (a
-        passage never spans two pieces of a long comment's reading)."""
-        text, tokens, shingles, breaks = self.texts[i], self.tokens[i], self._shingles[i], self._breaks[i]
-        index, article = self._index, self._article
-        starts: dict[int, list[int]] = {}
-        for at, shingle in enumerate(shingles):
-            for source in index.get(shingle, ()):
-                starts.setdefault(source, []).append(at)
-            if shingle in article:
-                starts.setdefault(ARTICLE, []).append(at)
-        runs = [run + (source,) for source, found in starts.items() if len(found) > 1
-                for piece in _split(found, breaks) for run in _runs(piece)]
-        if not runs:
-            return []
-        regions = marked_regions(text)
-        marked = _marked_mask(tokens, regions)
-        offsets = list(map(itemgetter(1), tokens))
-        real = self.readings[i].real
-        spans = []
-        for first, stop, matched, source in _originals(runs):
-            words = [word for word, _, _ in tokens[first:stop]]
-            content = sum(word not in STOPWORDS for word in words)
-            inside = sum(marked[first:stop]) >= (stop - first) / 2
-            if matched / (stop - first) < (0.6 if inside else BARE_DENSITY):
-                continue
-            if not ((inside and matched >= MIN_MARKED and content >= 2) or (matched >= MIN_BARE and content >= 3)):
-                continue
-            start, end = _span_chars(text, tokens, offsets, first, stop, regions)
-            spans.append(QuoteSpan(real(start), real(end), first, stop, source, matched, inside,
-                                   matched / (stop - first)))
-        return sorted(spans, key=lambda span: span.start)
+        """Passages of comment ``i`` copied from earlier comments or the article, in reading order."""
+        return self.passages.find(i)
 
 
 def _lowercase_name_words(keys: list[str], texts: list[str], tokens: list[list[Token]],
@@ -210,112 +164,9 @@ def _lowercase_name_words(keys: list[str], texts: list[str], tokens: list[list[T
     return lower
 
 
-def _shingles(words: list[str], breaks: list[int]) -> list[int | None]:
-    """Hash of each run of ``SHINGLE`` words, by its first word's index; None for the runs that
-    straddle two pieces of a reading (those words are not next to each other in the comment)."""
-    shingles: list[int | None] = list(map(hash, zip(*(words[k:] for k in range(SHINGLE)))))
-    for start in breaks:
-        for at in range(max(0, start - SHINGLE + 1), min(start, len(shingles))):
-            shingles[at] = None
-    return shingles
-
-
-def _breaks(reading: Reading, tokens: list[Token]) -> list[int]:
-    """The index of the first token of each piece of the reading after the first."""
-    if len(reading.starts) == 1:
-        return []
-    offsets = list(map(itemgetter(1), tokens))
-    return [bisect.bisect_left(offsets, start) for start in reading.starts[1:]]
-
-
-def _split(found: list[int], breaks: list[int]) -> list[list[int]]:
-    """Shingle starts, ascending, cut where a new piece of the reading begins."""
-    if not breaks:
-        return [found]
-    pieces, first = [], 0
-    for start in breaks:
-        stop = bisect.bisect_left(found, start, first)
-        if stop > first:
-            pieces.append(found[first:stop])
-        first = stop
-    if first < len(found):
-        pieces.append(found[first:])
-    return pieces
-
-
-def _runs(starts: list[int]) -> list[tuple[int, int, int]]:
-    """Matching shingle starts -> runs (first token, stop token, tokens covered), small gaps bridged."""
-    runs: list[tuple[int, int, int]] = []
-    first = last = starts[0]
-    covered = SHINGLE
-    for at in starts[1:]:
-        step = at - last
-        if step <= GAP:
-            covered += step if step < SHINGLE else SHINGLE
-        else:
-            runs.append((first, last + SHINGLE, covered))
-            first, covered = at, SHINGLE
-        last = at
-    runs.append((first, last + SHINGLE, covered))
-    return [run for run in runs if run[2] >= MIN_MARKED]
-
-
-def _originals(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """One source per passage: among the runs covering the same words (within 80% of the best match),
-    the earliest source, the article first, wins; it wrote the words the others repeat.
-
-    Runs are taken best first; a run's group is the runs still unclaimed that overlap it by half the
-    shorter one. Only runs starting less than the longest run's length before it can overlap, so the
-    group comes from a bisection of the runs sorted by start, not a scan of all of them: a long comment
-    made of many copied phrases has thousands of runs."""
-    if len(runs) == 1:
-        return runs
-    ranked = sorted(runs, key=lambda run: (-run[2], run[3]))
-    by_first = sorted(range(len(ranked)), key=lambda k: ranked[k][0])
-    firsts = [ranked[k][0] for k in by_first]
-    longest = max((run[1] - run[0] for run in ranked), default=0)
-    claimed = [False] * len(ranked)
-    chosen = []
-    for k, top in enumerate(ranked):
-        if claimed[k]:
-            continue
-        low, high = bisect.bisect_left(firsts, top[0] - longest + 1), bisect.bisect_left(firsts, top[1])
-        group = sorted(m for m in by_first[low:high] if not claimed[m] and min(ranked[m][1], top[1])
-                       - max(ranked[m][0], top[0]) >= min(ranked[m][1] - ranked[m][0], top[1] - top[0]) / 2)
-        chosen.append(min((ranked[m] for m in group if ranked[m][2] >= 0.8 * top[2]), key=lambda run: run[3]))
-        for m in group:
-            claimed[m] = True
-    return chosen
-
-
-def _marked_mask(tokens: list[Token], regions: list[tuple[int, int]]) -> list[bool]:
-    mask = [False] * len(tokens)
-    starts = list(map(itemgetter(1), tokens))
-    for start, end in regions:
-        first, stop = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        mask[first:stop] = [True] * (stop - first)
-    return mask
-
-
-def _span_chars(text: str, tokens: list[Token], starts: list[int], first: int, stop: int,
-                regions: list[tuple[int, int]]) -> tuple[int, int]:
-    """The quoted passage's characters: the whole marked passage when the copy covers most of it."""
-    start, end = tokens[first][1], tokens[stop - 1][2]
-    for region_start, region_end in regions:
-        inner_first, inner_stop = bisect.bisect_left(starts, region_start), bisect.bisect_left(starts, region_end)
-        shared = min(stop, inner_stop) - max(first, inner_first)
-        if inner_stop > inner_first and shared >= 0.6 * (inner_stop - inner_first):
-            body = text[region_start:region_end]
-            lead = len(body) - len(body.lstrip())
-            return min(start, region_start + lead), max(end, region_start + len(body.rstrip()))
-    return start, end
-
-
 def _tfidf(all_words: list[list[str]]) -> list[dict[str, float]]:
     """Unit-length tf-idf vectors of each comment's content words."""
-    counts = [Counter(map(stem, [word for word in words if len(word) > 2 and word not in STOPWORDS
-                                 and not word.isdigit()]))
-              for words in all_words]
+    counts = [Counter(filter(None, map(content_stem, words))) for words in all_words]
     frequency = Counter(word for count in counts for word in count)
     total = len(counts)
     vectors = []

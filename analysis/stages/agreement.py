@@ -22,8 +22,13 @@ from typing import Any
 
 import polars as pl
 
-from commentscope.analysis.stages import cues
 from commentscope.analysis.run.collector import paused
+from commentscope.analysis.stages import cue_words, cues
+from commentscope.analysis.text import CACHE_SIZE
+from commentscope.analysis.text.phrases import search
+from commentscope.analysis.text.sentences import is_question, sentences
+from commentscope.analysis.text.stems import stem, stem_set
+from commentscope.analysis.text.tokens import normalise, words
 from commentscope.scraper.errors import InputError
 
 LABELS = ("agree", "disagree", "neutral")
@@ -63,15 +68,15 @@ def judge_reply(text: str, parent_text: str | None, parent_author: str | None = 
     own = cues.own_text(text or "", quotes, parent_text, parent_author)
     parent_own = cues.own_text(parent_text).own
     evidence = _Evidence()
-    parent_is_question = _is_question(parent_text)
+    parent_is_question = _mostly_asks(parent_text)
     _opening_cues(own.opening, parent_is_question, evidence)
-    _phrase_cues(cues.normalise(own.own), evidence)
+    _phrase_cues(normalise(own.own), evidence)
     if own.quotes_parent:
         _quote_cues(own, evidence)
     if not parent_is_question:
         _claim_cues(own.own, parent_own, evidence)
-    _question_cues(own.own, parent_own, cues.name_token_set(parent_author), parent_is_question, evidence)
-    _addressee_cues(own.own, cues.name_token_set(parent_author), evidence)
+    _question_cues(own.own, parent_own, cues.name_tokens(parent_author), parent_is_question, evidence)
+    _addressee_cues(own.own, cues.name_tokens(parent_author), evidence)
     _scare_quote_cues(own.own, parent_own, evidence)
     return _decide(evidence)
 
@@ -79,15 +84,15 @@ def judge_reply(text: str, parent_text: str | None, parent_author: str | None = 
 def _opening_cues(opening: str, parent_is_question: bool, evidence: _Evidence) -> None:
     if not opening:
         return
-    match_agree = cues.AGREE_OPENERS.match(opening) or cues.THIS_OPENER.match(opening)
-    match_disagree = cues.DISAGREE_OPENERS.match(opening)
-    if cues.AGREEING_NEGATIONS.match(opening):
+    match_agree = cue_words.AGREE_OPENERS.match(opening) or cue_words.THIS_OPENER.match(opening)
+    match_disagree = cue_words.DISAGREE_OPENERS.match(opening)
+    if cue_words.AGREEING_NEGATIONS.match(opening):
         evidence.add("agree", 0.6, "agreeing negation opener")
-    elif cues.CONCEDE_REBUT.match(opening):
+    elif cue_words.CONCEDE_REBUT.match(opening):
         evidence.add("disagree", 0.5, "concede then rebut")
-    elif cues.HEDGED_DISAGREE.match(opening):
+    elif cue_words.HEDGED_DISAGREE.match(opening):
         evidence.add("disagree", 0.6, "hedged disagreement")
-    elif cues.SARCASM_OPENERS.match(opening):
+    elif cue_words.SARCASM_OPENERS.match(opening):
         evidence.add("disagree", 0.75, "sarcasm opener")
     elif match_disagree:
         word = match_disagree.group(0).strip()
@@ -103,13 +108,13 @@ def _opening_cues(opening: str, parent_is_question: bool, evidence: _Evidence) -
 
 
 def _phrase_cues(own: str, evidence: _Evidence) -> None:
-    if match := cues.search(cues.DISAGREE_PHRASES, own):
+    if match := search(cue_words.DISAGREE_PHRASES, own):
         evidence.add("disagree", 0.5, f"phrase '{match.group(0)}'")
-    if match := cues.search(cues.CHALLENGE_PHRASES, own):
+    if match := search(cue_words.CHALLENGE_PHRASES, own):
         evidence.add("disagree", 0.6, f"challenge '{match.group(0)}'")
-    if match := cues.search(cues.SARCASM_ANYWHERE, own):
+    if match := search(cue_words.SARCASM_ANYWHERE, own):
         evidence.add("disagree", 0.5, f"sarcasm '{match.group(0)}'")
-    if match := cues.search(cues.AGREE_PHRASES, own):
+    if match := search(cue_words.AGREE_PHRASES, own):
         evidence.add("agree", 0.5, f"phrase '{match.group(0)}'")
 
 
@@ -117,8 +122,8 @@ def _quote_cues(own: cues.OwnText, evidence: _Evidence) -> None:
     """People quote a comment mostly to rebut it: a denial right after the quote makes it clear."""
     if evidence.scores["agree"] >= 0.5:
         return
-    first = cues.sentence_tuple(own.own)[:2]
-    rebuts = any(cues.is_negated(s) or set(cues.word_tuple(s)) & cues.CONTRASTS for s in first)
+    first = sentences(own.own)[:2]
+    rebuts = any(cues.is_negated(s) or set(words(s)) & cue_words.CONTRASTS for s in first)
     evidence.add("disagree", 0.6 if rebuts else 0.25, "quotes the parent then denies it" if rebuts else "quotes the parent")
 
 
@@ -127,15 +132,15 @@ def _claim_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
     negated alike, the opposite sentiment contradicts it and the same sentiment echoes it."""
     parent, index = _parent_claims(parent_text)
     best_negation = best_opposite = best_echo = 0.0
-    for sentence in cues.sentence_tuple(own):
-        if sentence.rstrip().endswith("?"):
+    for sentence in sentences(own):
+        if is_question(sentence):
             continue
-        stems = cues.stem_set(sentence)
+        stems = stem_set(sentence)
         if not stems:
             continue
         # Only the parent sentences sharing a stem can count (the bests are maxima: order is free).
         # A strength that cannot raise a best needs no sentiment (VADER) read.
-        for number in sorted({n for stem in stems for n in index.get(stem, ())}):
+        for number in sorted({n for shared_stem in stems for n in index.get(shared_stem, ())}):
             parent_sentence, parent_stems = parent[number]
             shared = stems & parent_stems
             strength = min(1.0, (len(shared) + 1) / 3)
@@ -155,41 +160,41 @@ def _claim_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
     evidence.add("agree", 0.25 * best_echo, "same sentiment on the same point")
 
 
-@lru_cache(maxsize=cues.CACHE_SIZE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _parent_claims(parent_text: str) -> tuple[list[tuple[str, frozenset[str]]], dict[str, list[int]]]:
     """The parent's statements (sentences not ending in "?", with content stems) and a stem -> their
     numbers index, so a long reply to a long parent is not compared sentence by sentence with it all."""
-    parent = [(s, cues.stem_set(s)) for s in cues.sentence_tuple(parent_text) if not s.rstrip().endswith("?")]
+    parent = [(s, stem_set(s)) for s in sentences(parent_text) if not is_question(s)]
     parent = [(s, stems) for s, stems in parent if stems]
     index: dict[str, list[int]] = defaultdict(list)  # read with .get: a missing stem adds no entry
     for number, (_, stems) in enumerate(parent):
-        for stem in stems:
-            index[stem].append(number)
+        for claim_stem in stems:
+            index[claim_stem].append(number)
     return parent, index
 
 
-def _question_cues(own: str, parent_text: str, names: set[str], parent_is_question: bool,
+def _question_cues(own: str, parent_text: str, names: frozenset[str], parent_is_question: bool,
                    evidence: _Evidence) -> None:
     parent_stems = None  # built at the first question: most replies ask none
-    for sentence in cues.sentence_tuple(own):
-        if not sentence.rstrip().endswith("?"):
+    for sentence in sentences(own):
+        if not is_question(sentence):
             continue
         if parent_stems is None:
-            parent_stems = cues.stem_set(parent_text) | {cues.stem(n) for n in names if " " not in n}
-        tokens = cues.word_tuple(sentence)
-        stems = cues.stem_set(sentence)
+            parent_stems = stem_set(parent_text) | {stem(n) for n in names if " " not in n}
+        tokens = words(sentence)
+        stems = stem_set(sentence)
         if tokens and len(tokens) <= 6 and stems and stems <= parent_stems:
             evidence.add("disagree", 0.6, "throws the parent's words back as a question")
             return
-        if not parent_is_question and (not cues.SECOND_PERSON.isdisjoint(tokens) or cues.mentions(tokens, names)):
+        if not parent_is_question and (not cue_words.SECOND_PERSON.isdisjoint(tokens) or cues.mentions(tokens, names)):
             evidence.add("disagree", 0.35, "question put to the addressee")
             return
 
 
-def _addressee_cues(own: str, names: set[str], evidence: _Evidence) -> None:
-    for sentence in cues.sentence_tuple(own):
-        tokens = cues.word_tuple(sentence)
-        if (not cues.SECOND_PERSON.isdisjoint(tokens) or cues.mentions(tokens, names)) and cues.polarity(sentence) <= -0.3:
+def _addressee_cues(own: str, names: frozenset[str], evidence: _Evidence) -> None:
+    for sentence in sentences(own):
+        tokens = words(sentence)
+        if (not cue_words.SECOND_PERSON.isdisjoint(tokens) or cues.mentions(tokens, names)) and cues.polarity(sentence) <= -0.3:
             evidence.add("disagree", 0.35, "negative words aimed at the addressee")
             return
 
@@ -198,21 +203,21 @@ def _scare_quote_cues(own: str, parent_text: str, evidence: _Evidence) -> None:
     phrases = cues.scare_quotes(own)
     if not phrases:  # most replies: the parent's words need not be joined
         return
-    parent_norm = " ".join(cues.word_tuple(parent_text))
+    parent_norm = " ".join(words(parent_text))
     for phrase in phrases:
-        squashed = " ".join(cues.word_tuple(phrase))
+        squashed = " ".join(words(phrase))
         if squashed and f" {squashed} " in f" {parent_norm} ":
             evidence.add("disagree", 0.4, "the parent's words in scare quotes")
             return
 
 
-@lru_cache(maxsize=cues.CACHE_SIZE)
-def _is_question(text: str) -> bool:
+@lru_cache(maxsize=CACHE_SIZE)
+def _mostly_asks(text: str) -> bool:
     """A comment that mostly asks (half its sentences or more are questions): replies answer it."""
-    parts = cues.sentence_tuple(cues.own_text(text).own)
+    parts = sentences(cues.own_text(text).own)
     if not parts:
         return False
-    asked = sum(1 for s in parts if s.rstrip().endswith("?"))
+    asked = sum(1 for s in parts if is_question(s))
     return asked * 2 >= len(parts)
 
 
@@ -229,9 +234,9 @@ def _decide(evidence: _Evidence) -> Verdict:
 
 
 def clear_caches() -> None:
-    """Forget the remembered texts of this stage and of ``commentscope.analysis.stages.cues`` (see ``cues.clear_caches``)."""
+    """Forget the remembered texts of this stage and of the cues (see ``cues.clear_caches``)."""
     cues.clear_caches()
-    _is_question.cache_clear()
+    _mostly_asks.cache_clear()
     _parent_claims.cache_clear()
 
 
@@ -326,7 +331,7 @@ def _author_pooled(rows: list[dict], belief: list[float]) -> list[float]:
     by_author: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         if row.get("author"):
-            by_author[cues.normalise(row["author"]).strip()].append(i)
+            by_author[normalise(row["author"]).strip()].append(i)
     pooled = [0.0] * len(rows)
     for members in by_author.values():
         for i in members:

@@ -2,8 +2,9 @@
 
 ``add_sentiment`` reads ``text`` and ``quotes`` and adds ``sentiment`` (Float64, -1..1) and
 ``sentiment_label`` (``positive`` at >= 0.05, ``negative`` at <= -0.05, else ``neutral``: VADER's
-usual thresholds). Quoted spans and ``>`` lines are removed first: a reply that quotes a hostile
-passage and answers "I agree, well said" is positive.
+usual thresholds). What a comment quotes is removed first (its quote spans and ``>`` lines:
+``commentscope.analysis.text.own``): a reply that quotes a hostile passage and answers "I agree, well
+said" is positive.
 
 How a text is scored (``score_texts``):
 
@@ -51,11 +52,14 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any, Iterable, Iterator
+from typing import Iterable
 
 import polars as pl
 
+from commentscope.analysis.run.pool import worker_count
 from commentscope.analysis.stages import vader
+from commentscope.analysis.text.own import own_words
+from commentscope.analysis.text.sentences import sentence_spans, split_sentences
 from commentscope.scraper.errors import InputError
 
 #: Own words up to this many characters ...
@@ -84,27 +88,8 @@ EMOJI_RUN_MAX = 5
 POSITIVE_AT = 0.05
 NEGATIVE_AT = -0.05
 
-#: Characters around a removed quote that are dropped with it when they pair up.
-_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "„": "“", "(": ")", "[": "]"}
-#: Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc e.g i.e eg ie cf al approx dept fig inc ltd co gen gov "
-    "sen rep rev sgt capt col lt u.s u.k u.n a.m p.m".split())
-#: The last two characters of each abbreviation.
-_ABBREVIATION_ENDS = frozenset(word[-2:] for word in _ABBREVIATIONS)
-#: Where a sentence ends: a run of ``.!?…`` (and closing quotes or brackets) before whitespace, or a
-#: run of line breaks (one end: a blank line adds no empty sentence). Written to open with one
-#: character class, which the regex engine scans for quickly (three times the speed of the plain
-#: ``([.!?…]+[closers]*)(?=\s)|\n+``, which it matches exactly).
-_SENTENCE_END = re.compile(r"[\n.!?…](?:(?<=\n)\n*|[.!?…]*[\"'”’»)\]]*(?=\s))")
-#: Characters before a full stop searched first for the start of the word it ends.
-_WORD_LOOK = 16
 #: One whitespace character (what ``str.split`` splits on).
 _SPACE = re.compile(r"\s")
-#: A ``>`` that opens the text's first non-blank line, or a line after a line break (after blanks):
-#: found at C speed, so that a long text whose ``>`` are arrows or comparisons is not split in lines.
-_OPENS_QUOTE = re.compile(r"\s*>")
-_QUOTE_LINE = re.compile(r"\n[^\S\n]*>")
 #: The code points that may be emoji (the inside of ``vader.MAYBE_EMOJI``'s class) ...
 _MAYBE = vader.MAYBE_EMOJI.pattern[1:-1]
 #: ... and a text up to its ``SAMPLE_UNIT_EMOJI``-th one (one C-speed match).
@@ -120,106 +105,6 @@ def sentiment_label(score: float) -> str:
     if score <= NEGATIVE_AT:
         return "negative"
     return "neutral"
-
-
-def own_words(text: str, quotes: Iterable[dict[str, Any]] | None = None) -> str:
-    """``text`` without the spans it copies (``quotes``: ``{source_id, start, end}`` character offsets)
-    and without lines starting with ``>`` (a line opening with a VADER emoticon such as ``>:(`` stays).
-
-    Each removed span becomes a line break, so the words on either side never join into one phrase;
-    quote marks or brackets left empty around a span go with it. A text with nothing to remove is
-    returned unchanged. Raises ``InputError`` for a span outside the text.
-    """
-    if not quotes and (">" not in text or not (_OPENS_QUOTE.match(text) or _QUOTE_LINE.search(text))):
-        return text  # a ">" inside a line (an arrow, "a > b") makes no quote line
-    spans = _spans(text, quotes or ())
-    lines = text.split("\n")
-    quoted_lines = [_is_quote_line(line) for line in lines]
-    if not spans and not any(quoted_lines):
-        return text
-    if spans:
-        pieces, at = [], 0
-        for start, end in spans:
-            pieces.append(text[at:start])
-            pieces.append("\n")
-            at = end
-        pieces.append(text[at:])
-        lines = "".join(pieces).split("\n")
-        quoted_lines = [_is_quote_line(line) for line in lines]
-    kept = "\n".join(line for line, quoted in zip(lines, quoted_lines) if not quoted)
-    return re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", kept).strip()
-
-
-def _spans(text: str, quotes: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Validated quote spans, widened over empty quote marks, merged where they overlap."""
-    spans = []
-    for quote in quotes:
-        start, end = quote.get("start"), quote.get("end")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
-            raise InputError(f"quote span {start!r}..{end!r} does not lie within the comment's "
-                             f"{len(text)} characters", "quotes",
-                             "give character offsets with 0 <= start <= end <= len(text)")
-        if start > 0 and end < len(text) and _QUOTE_PAIRS.get(text[start - 1]) == text[end]:
-            start, end = start - 1, end + 1
-        if end > start:
-            spans.append((start, end))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _is_quote_line(line: str) -> bool:
-    stripped = line.lstrip()
-    if not stripped.startswith(">"):
-        return False
-    first = stripped.split(maxsplit=1)[0]
-    return first.lower() not in vader.tables().lexicon
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``: a line break ends one, and so does ``.``, ``!``, ``?`` or ``…`` (with
-    closing quotes or brackets) before whitespace, except after a single letter or a common
-    abbreviation ("Mr.", "e.g."). Needs no trained model. Empty pieces are dropped."""
-    return [piece for start, end in _sentence_spans(text) if (piece := text[start:end].strip())]
-
-
-def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each sentence of ``text`` by ``split_sentences``' rule, unstripped (maybe
-    blank, never empty), lazily: a caller that needs only the first few sentences scans only those."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        stop = match.group()
-        if stop[0] == "\n":
-            end = match.start()
-        elif stop == "." and _is_abbreviation(text, start, match.start()):
-            continue
-        else:
-            end = match.end()
-        if end > start:  # a line break right after a stop ends nothing more
-            yield start, end
-        start = match.end()
-    if start < len(text):
-        yield start, len(text)
-
-
-def _is_abbreviation(text: str, start: int, end: int) -> bool:
-    """Whether the last word of ``text[start:end]`` is a single letter or a common abbreviation. Reads
-    a short tail holding that word, so a sentence with many abbreviations is not copied once each."""
-    pair = text[end - 2:end] if end - start >= 2 else ""
-    if pair.isalnum() and pair.isascii() and pair.lower() not in _ABBREVIATION_ENDS:
-        return False  # a word of two or more characters that ends as no abbreviation does: most
-    before = text[max(start, end - _WORD_LOOK):end]
-    words = before.rsplit(maxsplit=1)
-    if len(words) < 2 and end - start > _WORD_LOOK and not (words and before[0].isspace()):
-        words = text[start:end].rsplit(maxsplit=1)  # the tail may hold part of the last word only
-    if not words:
-        return False
-    word = words[-1].lstrip("(\"'“‘").lower()
-    return len(word) == 1 and word.isalpha() or word in _ABBREVIATIONS
 
 
 def is_short(text: str) -> bool:
@@ -337,7 +222,7 @@ def _window_unit(window: str, limit: int, opening: bool, after: int) -> tuple[tu
     text is read twice) to ``limit``. Sentences are found lazily, so the scan stops at the one taken,
     and before emoji are spaced out (then the sentence is split again: spacing can end a sentence).
     """
-    for start, end in _sentence_spans(window):
+    for start, end in sentence_spans(window):
         if start >= limit:
             return None
         if start == 0 and end == len(window):
@@ -362,10 +247,11 @@ def _window_unit(window: str, limit: int, opening: bool, after: int) -> tuple[tu
 def score_texts(texts: Iterable[str | None] | pl.Series, workers: int | None = None) -> list[float]:
     """Sentiment of each text (see the module docstring): VADER's compound for short texts, the
     length-weighted mean of unit compounds (rounded to 4 places, as VADER rounds) for long ones.
-    ``None`` scores 0.0. ``workers`` as in ``vader.compounds``."""
+    ``None`` scores 0.0. ``workers`` as in ``vader.compounds``, decided by the number of texts (not
+    of units)."""
     plans = [units(text or "") for text in texts]
     flat = [unit for plan in plans for unit, _ in plan]
-    compounds = iter(vader.compounds(flat, vader.resolve_workers(len(plans), workers)))
+    compounds = iter(vader.compounds(flat, worker_count(workers, comments=len(plans))))
     results = []
     for plan in plans:
         scored = [(next(compounds), weight) for _, weight in plan]
@@ -383,26 +269,27 @@ def add_sentiment(frame: pl.DataFrame, workers: int | None = None) -> pl.DataFra
     """A new frame with ``sentiment`` (Float64) and ``sentiment_label`` (String) added.
 
     Reads ``text`` and ``quotes`` (absent or null means no quotes). ``workers``: processes for
-    scoring; ``None`` uses every core for batches of ``vader.POOL_MIN_TEXTS`` comments or more
-    (see ``vader.compounds``).
+    scoring; ``None`` follows the project's worker policy: every core for batches of
+    ``commentscope.analysis.run.pool.POOL_MIN_COMMENTS`` comments or more (see ``vader.compounds``).
     """
     if "text" not in frame.columns:
         raise InputError("the frame has no 'text' column", "sentiment stage",
                          "pass a comment frame (commentscope.scraper.records.COMMENT_SCHEMA)")
-    own = [text or "" for text in frame["text"].to_list()]
+    texts = [text or "" for text in frame["text"].to_list()]
     if "quotes" in frame.columns and frame["quotes"].dtype != pl.Null:
         has_quotes = pl.col("quotes").list.len().fill_null(0) > 0
         quoting = frame.select(pl.arg_where(has_quotes)).to_series().to_list()
         spans = frame["quotes"].gather(quoting).to_list() if quoting else []
     else:
         quoting, spans = [], []
+    # A paragraph in quotation marks stays: see commentscope.analysis.text.own.
+    own = [own_words(text, quoted_paragraphs=False) for text in texts]
     for row, quotes in zip(quoting, spans):
         try:
-            own[row] = own_words(own[row], quotes)
+            own[row] = own_words(texts[row], quotes, quoted_paragraphs=False)
         except InputError as error:
             comment_id = frame["id"][row] if "id" in frame.columns else row + 1
             raise InputError(error.what, f"quotes of comment {comment_id}", error.fix) from None
-    own = [own_words(text) if ">" in text else text for text in own]
     scores = score_texts(own, workers)
     return frame.with_columns(
         pl.Series("sentiment", scores, dtype=pl.Float64),

@@ -14,7 +14,7 @@ conclusion) and the terms it speaks of warmly or critically. Each comment then g
 Where a comment's own evidence is weak, the reply tree decides: agreeing with a comment inherits its
 stance, disagreeing takes the opposite, with decaying confidence; a comment whose replies mostly
 contradict a clear side is taken to hold the other one. No evidence at all is ``none``.
-Everything is general English (see commentscope.analysis.stages.cues); no word of any topic.
+Everything is general English (see commentscope.analysis.stages.cue_words); no word of any topic.
 """
 
 from __future__ import annotations
@@ -26,11 +26,14 @@ from typing import Iterable
 
 import polars as pl
 
-from commentscope.analysis.stages import cues
 from commentscope.analysis.run.collector import paused
+from commentscope.analysis.stages import cue_words, cues
 from commentscope.analysis.stages.agreement import add_agreement, clear_caches, require_columns, tree_belief
 from commentscope.analysis.stages.labels import apply_labels
-from commentscope.scraper.errors import InputError
+from commentscope.analysis.text.phrases import finditer, search
+from commentscope.analysis.text.sentences import is_question, sentences
+from commentscope.analysis.text.stems import stem_set
+from commentscope.analysis.text.tokens import normalise, word_set, words
 from commentscope.scraper.records import Thread
 
 __all__ = ["STANCES", "TARGET_ARTICLE", "TARGET_OPENING", "Target", "add_stance", "apply_labels",
@@ -68,35 +71,35 @@ def read_target(title: str | None, text: str | None, author: str | None = None, 
     ``comments`` (the thread's comment texts) tell which words are the subject everyone shares."""
     kind = TARGET_OPENING if opening_id is not None else TARGET_ARTICLE
     paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
-    if paragraphs and (bio := cues.BIO.match(paragraphs[-1])):
+    if paragraphs and (bio := cue_words.BIO.match(paragraphs[-1])):
         author = author or bio["name"]
         paragraphs = paragraphs[:-1]
     target = Target(kind=kind, opening_id=opening_id, author=author)
-    lead = set(cues.sentences(paragraphs[0])) if paragraphs else set()
-    closing = set(cues.sentences(paragraphs[-1])) if paragraphs else set()
+    lead = set(sentences(paragraphs[0])) if paragraphs else set()
+    closing = set(sentences(paragraphs[-1])) if paragraphs else set()
     voiced: list[str] = []
     for paragraph in paragraphs:
-        for sentence in cues.sentences(paragraph):
-            lowered = cues.normalise(sentence)
-            if cues.ATTRIBUTION.search(lowered) or any(q in sentence for q in "\"“”"):
+        for sentence in sentences(paragraph):
+            lowered = normalise(sentence)
+            if cue_words.ATTRIBUTION.search(lowered) or any(q in sentence for q in "\"“”"):
                 continue
             voiced.append(sentence)
             is_claim = (kind == TARGET_OPENING or sentence in lead or sentence in closing
-                        or cues.CONCLUSION.search(lowered))
-            if is_claim and not sentence.rstrip().endswith("?"):
+                        or cue_words.CONCLUSION.search(lowered))
+            if is_claim and not is_question(sentence):
                 _add_claim(target, sentence)
     if title:
         _add_claim(target, title)
-    target.topic = _topic_stems([s for p in paragraphs for s in cues.sentences(p)], comments or [])
+    target.topic = _topic_stems([s for p in paragraphs for s in sentences(p)], comments or [])
     target.term_polarity = _term_polarity(voiced + ([title] if title else []), title, target.topic)
-    target.names = cues.name_tokens(author) if author else set()
+    target.names = set(cues.name_tokens(author))
     if site:
-        target.names.add(" ".join(cues.words(site)))
+        target.names.add(" ".join(words(site)))
     return target
 
 
 def _add_claim(target: Target, sentence: str) -> None:
-    stems = cues.content_stems(sentence)
+    stems = set(stem_set(sentence))
     if stems:
         target.claims.append((sentence, stems, cues.is_negated(sentence), cues.critical_polarity(sentence)))
         target.claim_stems |= stems
@@ -111,7 +114,7 @@ def _topic_stems(article_sentences: list[str], comments: list[str]) -> set[str]:
             continue
         counts: dict[str, int] = defaultdict(int)
         for text in texts:
-            for stem in cues.stem_set(cues.bounded(text)):
+            for stem in stem_set(cues.bounded(text)):
                 counts[stem] += 1
         topic |= {stem for stem, n in counts.items() if n > share * len(texts)}
     return topic
@@ -125,12 +128,12 @@ def _term_polarity(voiced: list[str], title: str | None, topic: set[str]) -> dic
     seen: dict[str, list[float]] = defaultdict(list)
     for sentence in voiced:
         value = cues.critical_polarity(sentence)
-        critical = any(w in cues.CRITICISM for w in cues.words(sentence))
+        critical = any(w in cue_words.CRITICISM for w in words(sentence))
         if not (critical or value >= 0.5):
             continue
-        for term in cues.stem_set(sentence) - topic:
+        for term in stem_set(sentence) - topic:
             seen[term].append(value)
-    title_stems = cues.content_stems(title) if title else set()
+    title_stems = stem_set(title) if title else frozenset()
     polar = {}
     for term, values in seen.items():
         mean = sum(values) / len(values)
@@ -152,19 +155,19 @@ def own_evidence(text: str, target: Target, is_reply: bool, quotes: list | None 
                  parent_text: str | None = None, parent_author: str | None = None) -> dict[str, float]:
     """Scores (0..1) for favour and against from the comment's own words, before the reply tree."""
     own = cues.own_text(text or "", quotes, parent_text, parent_author)
-    lowered = cues.normalise(own.own)
+    lowered = normalise(own.own)
     evidence = _Evidence()
     _piece_cues(lowered, target, is_reply, evidence)
     if not is_reply:
         _opener_cues(own.opening, evidence)
         _top_level_phrase_cues(lowered, evidence)
-    if cues.search(cues.POSITION_FAVOR, lowered):
+    if search(cue_words.POSITION_FAVOR, lowered):
         evidence.add("favor", 0.5 if is_reply else 0.7)
-    if cues.search(cues.POSITION_AGAINST, lowered):
+    if search(cue_words.POSITION_AGAINST, lowered):
         evidence.add("against", 0.5 if is_reply else 0.7)
     _claim_cues(own.own, target, evidence)
     _term_cues(own.own, target, evidence)
-    if cues.search(cues.NEUTRAL_MARKERS, lowered):
+    if search(cue_words.NEUTRAL_MARKERS, lowered):
         evidence.scores = {k: v * 0.4 for k, v in evidence.scores.items()}
     return evidence.scores
 
@@ -175,19 +178,19 @@ def _mentions_piece(phrase: str) -> bool:
 
 
 def _piece_cues(lowered: str, target: Target, is_reply: bool, evidence: _Evidence) -> None:
-    for match in cues.finditer(cues.PIECE_PRAISE, lowered):
+    for match in finditer(cue_words.PIECE_PRAISE, lowered):
         if not is_reply or _mentions_piece(match.group(0)):
             evidence.add("favor", 0.8)
             break
-    for match in cues.finditer(cues.PIECE_ATTACK, lowered):
+    for match in finditer(cue_words.PIECE_ATTACK, lowered):
         evidence.add("against", 0.6 if is_reply and not _mentions_piece(match.group(0)) else 0.8)
         break
-    if not is_reply and cues.search(cues.THANKS, lowered):
+    if not is_reply and search(cue_words.THANKS, lowered):
         evidence.add("favor", 0.6)
     if not _may_refer(lowered, target):
         return
-    for sentence in cues.sentence_tuple(lowered):
-        tokens = cues.word_tuple(sentence)
+    for sentence in sentences(lowered):
+        tokens = words(sentence)
         for position in _reference_positions(sentence, tokens, target):
             favor, against = _evaluations(tokens, position)
             if favor and not against:
@@ -201,15 +204,15 @@ def _may_refer(lowered: str, target: Target) -> bool:
     every word of one of the piece's names. A sentence's words are words of the whole text and a
     reference inside a sentence is one in the whole text, so a comment failing this has no reference
     position in any sentence, and most comments skip the sentence-by-sentence search."""
-    if cues.search(cues.PIECE_REF, lowered):
+    if search(cue_words.PIECE_REF, lowered):
         return True
-    present = cues.word_set(lowered)
+    present = word_set(lowered)
     return any(present.issuperset(name.split()) for name in target.names)
 
 
-def _reference_positions(sentence: str, tokens: list[str], target: Target) -> list[int]:
+def _reference_positions(sentence: str, tokens: tuple[str, ...], target: Target) -> list[int]:
     """Token positions where a sentence refers to the piece ("this article", its author, its site)."""
-    positions = [len(cues.words(sentence[:m.end()])) - 1 for m in cues.PIECE_REF.finditer(sentence)]
+    positions = [len(words(sentence[:m.end()])) - 1 for m in cue_words.PIECE_REF.finditer(sentence)]
     joined = " ".join(tokens)
     for name in target.names:
         index = f" {joined} ".find(f" {name} ")
@@ -218,28 +221,28 @@ def _reference_positions(sentence: str, tokens: list[str], target: Target) -> li
     return positions
 
 
-def _evaluations(tokens: list[str], position: int) -> tuple[bool, bool]:
+def _evaluations(tokens: tuple[str, ...], position: int) -> tuple[bool, bool]:
     """Whether positive or negative evaluative words stand near a reference (3 before, 5 after)."""
     favor = against = False
     for index in range(max(0, position - 4), min(len(tokens), position + 6)):
         word = tokens[index]
-        negated = any(t in cues.NEGATIONS or t.endswith("n't") for t in tokens[max(0, index - 3):index])
-        if word in cues.PIECE_POSITIVE_WORDS:
+        negated = any(t in cue_words.NEGATIONS or t.endswith("n't") for t in tokens[max(0, index - 3):index])
+        if word in cue_words.PIECE_POSITIVE_WORDS:
             favor, against = (favor, True) if negated else (True, against)
-        elif word in cues.PIECE_NEGATIVE_WORDS:
+        elif word in cue_words.PIECE_NEGATIVE_WORDS:
             favor, against = (True, against) if negated else (favor, True)
     return favor, against
 
 
 def _opener_cues(opening: str, evidence: _Evidence) -> None:
     """A top-level comment answers the article: "Exactly." favours it, "Nonsense." is against it."""
-    if not opening or cues.AGREEING_NEGATIONS.match(opening):
+    if not opening or cue_words.AGREEING_NEGATIONS.match(opening):
         return
-    if cues.DISAGREE_OPENERS.match(opening) and not cues.CONCEDE_REBUT.match(opening):
-        word = cues.DISAGREE_OPENERS.match(opening).group(0)
+    if cue_words.DISAGREE_OPENERS.match(opening) and not cue_words.CONCEDE_REBUT.match(opening):
+        word = cue_words.DISAGREE_OPENERS.match(opening).group(0)
         if word not in ("actually", "in fact", "really?", "and?", "huh?", "what?", "so what"):
             evidence.add("against", 0.6)
-    elif (match := cues.AGREE_OPENERS.match(opening) or cues.THIS_OPENER.match(opening)):
+    elif (match := cue_words.AGREE_OPENERS.match(opening) or cue_words.THIS_OPENER.match(opening)):
         if match.group(0).strip(" .!") not in ("yes", "yep", "yup", "yeah", "right", "same", "truth", "correct"):
             evidence.add("favor", 0.6)
 
@@ -247,12 +250,12 @@ def _opener_cues(opening: str, evidence: _Evidence) -> None:
 def _top_level_phrase_cues(lowered: str, evidence: _Evidence) -> None:
     """A top-level comment replies to the piece: its "I agree"/"you're wrong" speak to the piece, and a
     dismissal ("cherry-picked", "easy to say") dismisses it."""
-    if cues.search(cues.AGREE_PHRASES, lowered):
+    if search(cue_words.AGREE_PHRASES, lowered):
         evidence.add("favor", 0.5)
-    match = cues.search(cues.DISAGREE_PHRASES, lowered)
-    if match and set(cues.words(match.group(0))) & ({"disagree", "agree"} | cues.SECOND_PERSON):
+    match = search(cue_words.DISAGREE_PHRASES, lowered)
+    if match and set(words(match.group(0))) & ({"disagree", "agree"} | cue_words.SECOND_PERSON):
         evidence.add("against", 0.5)
-    if cues.search(cues.TOP_LEVEL_DISMISSAL, lowered):
+    if search(cue_words.TOP_LEVEL_DISMISSAL, lowered):
         evidence.add("against", 0.5)
 
 
@@ -261,12 +264,12 @@ def _claim_cues(own: str, target: Target, evidence: _Evidence) -> None:
     is against it. Where both sentences carry clear sentiment, the same sign echoes (VADER reads "not
     good" itself); otherwise a negation on one side only denies."""
     best_echo = best_denial = 0.0
-    for sentence in cues.sentence_tuple(own):
-        stems = cues.stem_set(sentence) - target.topic
+    for sentence in sentences(own):
+        stems = stem_set(sentence) - target.topic
         if not stems:
             continue
-        if sentence.rstrip().endswith("?"):
-            if len(cues.word_tuple(sentence)) <= 6 and len(stems & target.claim_stems) >= max(2, len(stems) - 1):
+        if is_question(sentence):
+            if len(words(sentence)) <= 6 and len(stems & target.claim_stems) >= max(2, len(stems) - 1):
                 evidence.add("against", 0.45)
             continue
         shared, claim = _best_claim(stems, target)
@@ -314,9 +317,9 @@ def _term_cues(own: str, target: Target, evidence: _Evidence) -> None:
     the reverse defends what it criticises."""
     if not target.term_polarity:
         return
-    for sentence in cues.sentence_tuple(own):
+    for sentence in sentences(own):
         # The terms first: most sentences name none, and then their polarity (VADER) is not needed.
-        terms = [target.term_polarity[t] for t in cues.stem_set(sentence) if t in target.term_polarity]
+        terms = [target.term_polarity[t] for t in stem_set(sentence) if t in target.term_polarity]
         if not terms:
             continue
         value = cues.critical_polarity(sentence)
@@ -346,7 +349,7 @@ def _resolve(rows: list[dict], target: Target) -> list[tuple[str, float]]:
         parent = rows[index[row["parent_id"]]] if row["parent_id"] in index else None
         scores = own_evidence(row["text"], target, parent is not None, row.get("quotes"),
                               parent["text"] if parent else None, parent["author"] if parent else None)
-        if target.author and row.get("author") and cues.normalise(row["author"]) == cues.normalise(target.author):
+        if target.author and row.get("author") and normalise(row["author"]) == normalise(target.author):
             scores = {"favor": max(scores["favor"], 0.8), "against": scores["against"]}
         own.append(scores["favor"] - scores["against"])
     belief = tree_belief(rows, own, keep=_STRONG)

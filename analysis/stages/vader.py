@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import heapq
 import math
-import os
 import re
 import string
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
-from multiprocessing import get_context
 from typing import Iterable
 
-from commentscope.scraper.errors import InputError, UsageError
+from commentscope.analysis.run.pool import process_pool, worker_count
+from commentscope.scraper.errors import InputError
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
     C_INCR,
@@ -41,8 +39,6 @@ from vaderSentiment.vaderSentiment import (
     SentimentIntensityAnalyzer,
 )
 
-#: Batches at least this large are scored on a process pool when ``workers`` is left to us.
-POOL_MIN_TEXTS = 20_000
 #: Texts per task sent to a pool worker.
 POOL_CHUNK = 2_000
 #: Distinct raw tokens remembered before the token cache is emptied.
@@ -401,40 +397,30 @@ def _compound_chunk(texts: list[str]) -> list[float]:
     return [compound_scores(text) for text in texts]
 
 
-def resolve_workers(count: int, workers: int | None) -> int:
-    """How many processes score ``count`` texts: ``workers`` if given, else all cores for big batches."""
-    if workers is None:
-        return (os.cpu_count() or 1) if count >= POOL_MIN_TEXTS else 1
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise UsageError(f"workers must be a whole number >= 1, got {workers!r}", "sentiment",
-                         "pass workers=1 to score in this process, or leave it out")
-    return workers
-
-
 def compounds(texts: Iterable[str], workers: int | None = None) -> list[float]:
     """The reference's ``compound`` of each text, in order.
 
     Duplicates are scored once. ``workers=1`` scores in this process. With more, this process and
-    ``workers - 1`` spawned ones (``spawn`` is safe beside polars' threads; each loads the tables
-    once) share the distinct texts in chunks: the pool takes chunks from the front, this process
-    takes back the ones not yet started from the end. Where no process can be started, this one
-    scores them all. ``None`` picks 1 below ``POOL_MIN_TEXTS`` texts, else every core. As with any
-    ``spawn`` pool, a script calling this with more than one worker needs the usual
-    ``if __name__ == "__main__":`` guard (the CLI has it).
+    ``workers - 1`` spawned ones (``commentscope.analysis.run.pool.process_pool``; each loads the
+    tables once) share the distinct texts in chunks: the pool takes chunks from the front, this
+    process takes back the ones not yet started from the end. Where no process can be started, this
+    one scores them all. ``None`` follows the project's one worker policy
+    (``commentscope.analysis.run.pool.worker_count``: every core from ``POOL_MIN_COMMENTS`` texts,
+    else 1). As with any ``spawn`` pool, a script calling this with more than one worker needs the
+    usual ``if __name__ == "__main__":`` guard (the CLI has it).
     """
     texts = list(texts)
     for text in texts:
         _check_text(text)
     unique = list(dict.fromkeys(texts))
-    count = resolve_workers(len(texts), workers)
+    count = worker_count(workers, comments=len(texts))
     found: dict[str, float] = {}
     if count > 1 and len(unique) > 1:
         size = max(1, min(POOL_CHUNK, -(-len(unique) // (count * 8))))
         chunks = [unique[k:k + size] for k in range(0, len(unique), size)]
         try:
-            spawn = get_context("spawn")
-            with ProcessPoolExecutor(count - 1, mp_context=spawn, initializer=_init_worker) as pool:
-                futures = [pool.submit(_compound_chunk, chunk) for chunk in chunks]
+            with process_pool(count - 1, initializer=_init_worker) as pool:
+                futures = [pool.submit(_compound_chunk, chunk) for chunk in chunks] if pool else []
                 for chunk, future in zip(reversed(chunks), reversed(futures)):
                     if future.cancel():
                         found.update(zip(chunk, _compound_chunk(chunk)))
