@@ -1,13 +1,15 @@
-"""The ``commentscope`` command line: a thin layer over ``scraper`` and ``commentscope.analysis.pipeline``.
+"""The ``commentscope`` command line: a thin layer over ``commentscope.scraper`` and ``commentscope.analysis``.
 
 Exit status: 0 success; 2 bad usage or bad input (one ``Error: ...`` line on stderr); 1 an internal error.
-Warnings go to stderr, data to stdout or the ``-o`` file (written atomically).
+Data goes to stdout or the ``-o`` file (written atomically, its format chosen by its extension); what was
+written where, warnings and progress go to stderr (``-q`` keeps only errors, ``-v`` adds timings).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from commentscope.scraper import SEED_PATH
@@ -15,6 +17,7 @@ from commentscope.scraper.errors import CommentscopeError, UsageError
 from commentscope.scraper.read import ReadOptions, is_url
 
 _COLUMNS = ("id", "parent", "author", "time", "text", "thread")
+_VERBOSITY = {"level": 1}  # 0 quiet, 1 normal, 2 verbose; set once per run by ``main``
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,11 +27,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, self.prog, f"see `{self.prog} --help`")
 
 
+def _say(message: str, level: int = 1) -> None:
+    """A line on stderr, shown from verbosity ``level`` on (1: what was written, warnings; 2: detail)."""
+    if _VERBOSITY["level"] >= level:
+        print(message, file=sys.stderr)
+
+
 def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    _say(f"warning: {message}")
 
 
-def _input_args(parser: argparse.ArgumentParser) -> None:
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _input_args(parser: argparse.ArgumentParser, reanalyze: bool = True) -> None:
     """The options shared by every command that reads sources."""
     from commentscope.scraper.formats import FORMATS
 
@@ -44,6 +57,9 @@ def _input_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--offline", action="store_true", help="read URLs only from the fetch cache")
     group.add_argument("--cache-dir", metavar="DIR",
                        help="where fetched pages are kept (default: OUT.fetch-cache beside the output)")
+    if reanalyze:
+        group.add_argument("--reanalyze", action="store_true",
+                           help="classify again what analysed records already hold (stances people gave are kept)")
 
 
 def _read_options(args: argparse.Namespace, inputs: list[str], output: str | None) -> ReadOptions:
@@ -61,16 +77,31 @@ def _read_options(args: argparse.Namespace, inputs: list[str], output: str | Non
 
 
 def _report(threads: list) -> None:
-    """Every thread's warnings, and the per-cue reply-link counts of threads parsed in this run (threads
-    read back from a records file carry no comments; their links were reported when they were scraped)."""
+    """Every thread's warnings, and the reply links of threads parsed in this run (threads read back from
+    a records file carry no comments; their links were reported when they were scraped)."""
     for thread in threads:
         for warning in thread.warnings:
             _warn(warning)
         links = thread.reply_links
         if links is not None and thread.comments:
-            summary = ", ".join(f"{cue} {count}" for cue, count in links.items() if count) or "none"
-            print(f"{thread.thread_id}: {len(thread.comments)} comments; inferred reply links: {summary}",
-                  file=sys.stderr)
+            found = ", ".join(f"{cue} {count}" for cue, count in links.items() if count and cue != "markup")
+            parts = [f"{thread.thread_id}: {_plural(len(thread.comments), 'comment')}"]
+            if links.get("markup"):
+                parts.append(f"{_plural(links['markup'], 'reply link')} from the source's threading")
+            parts.append(f"inferred reply links: {found or 'none'}")
+            _say("; ".join(parts))
+
+
+def _wrote(paths: list[Path], what: str) -> None:
+    if paths:
+        extra = f" (thread metadata: {paths[1]})" if len(paths) > 1 else ""
+        _say(f"wrote {what} to {paths[0]}{extra}")
+
+
+def _no_metadata_on_stdout(output: str | None) -> None:
+    if output is None or output == "-":
+        _warn("records on stdout carry no thread metadata (title, article text); "
+              "use -o FILE.jsonl or FILE.parquet to keep it with them")
 
 
 def _load(args: argparse.Namespace, inputs: list[str], output: str | None):
@@ -84,110 +115,102 @@ def _load(args: argparse.Namespace, inputs: list[str], output: str | None):
     return frame, threads
 
 
-def _analysed(args: argparse.Namespace, inputs: list[str], output: str | None):
+def _analysed(args: argparse.Namespace, inputs: list[str], output: str | None, labels=None):
     from commentscope.analysis.pipeline import analyze
 
     frame, threads = _load(args, inputs, output)
-    return analyze(frame, threads, workers=getattr(args, "workers", None)), threads
+    started = time.perf_counter()
+    analysed = analyze(frame, threads, labels=labels, workers=getattr(args, "workers", None),
+                       reanalyze=args.reanalyze)
+    _say(f"analysed {_plural(analysed.height, 'comment')} in {time.perf_counter() - started:.1f} s", 2)
+    return analysed, threads
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
-    """Parse comment pages into comment records (JSONL), one line per comment. Who answers whom is
-    inferred for flat threads (see --no-infer). With -o, thread metadata goes to OUT.threads.json.
+    """Parse comment pages into comment records, one per comment: JSONL (OUT.jsonl, with the thread
+    metadata in OUT.threads.json beside it) or Parquet (OUT.parquet, metadata inside), or JSONL on
+    stdout without -o. Who answers whom is inferred for flat threads (see --no-infer).
 
     Example: commentscope scrape scraper/data/seed.txt -o comments.jsonl
     """
     from commentscope.analysis.pipeline import read_threads
-    from commentscope.scraper.store import write_threads
+    from commentscope.scraper.store import record_format, write_threads
 
+    if args.output not in (None, "-"):
+        record_format(args.output)
     threads = read_threads(args.sources, _read_options(args, args.sources, args.output))
     _report(threads)
-    write_threads(threads, args.output)
+    written = write_threads(threads, args.output)
+    comments = sum(len(t.comments) for t in threads)
+    _wrote(written, f"{_plural(comments, 'comment')} in {_plural(len(threads), 'thread')}")
+    _no_metadata_on_stdout(args.output)
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    """Add sentiment, stance, agreement, depth and root to every comment. Writes JSONL, or Parquet when
-    OUT ends in .parquet. --labels CSV (thread_id,id,stance) overrides the machine's stance and reports how
-    well the machine agreed with it.
+    """Add sentiment, stance, agreement, depth and root to every comment: JSONL or Parquet by the
+    extension of OUT (with the thread metadata), JSONL on stdout without -o (unless --convokit is the
+    only output asked for). Records already analysed keep their labels (see --reanalyze). --labels CSV
+    (thread_id,id,stance) sets those stances by hand and reports how well the machine agreed.
 
     Example: commentscope analyze comments.jsonl -o analysed.parquet
     """
-    from commentscope.analysis.pipeline import analyze
-    from commentscope.scraper.store import atomic_open
+    from commentscope.scraper.store import record_format, write_frame
 
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask", "analyze", "add --engine dask or drop --scheduler")
+    output = args.output if args.output is not None or not args.convokit else None
+    to_stdout = args.output in (None, "-") and not args.convokit
+    if output not in (None, "-"):
+        record_format(output)
     if args.engine == "local" and not args.labels and not args.convokit:
         from commentscope.analysis.run.stream import analyze_files
 
-        summary = analyze_files(args.inputs, args.output or "-", workers=args.workers,
-                                progress=sys.stderr.isatty(),
-                                read_options=_read_options(args, args.inputs, args.output))
-        _report(summary["parsed"])
+        summary = analyze_files(args.inputs, output or "-", workers=args.workers, progress=sys.stderr.isatty(),
+                                read_options=_read_options(args, args.inputs, output), reanalyze=args.reanalyze)
+        _report(summary["threads_metadata"])
+        _wrote(summary["written"], _plural(summary["comments"], "analysed comment"))
+        _no_metadata_on_stdout(output)
         return 0
-    frame, threads = _load(args, args.inputs, args.output)
-    labels = _read_labels(args.labels) if args.labels else None
+    from commentscope.analysis.stages.labels import apply_labels, read_labels, score_labels
+
+    labels = read_labels(args.labels) if args.labels else None
     if args.engine == "dask":
         from commentscope.analysis.run.dask import analyze_on_dask
 
-        analysed = analyze_on_dask(frame, threads, scheduler=args.scheduler, labels=labels)
+        frame, threads = _load(args, args.inputs, output)
+        analysed = analyze_on_dask(frame, threads, scheduler=args.scheduler, reanalyze=args.reanalyze)
     else:
-        analysed = analyze(frame, threads, labels=labels, workers=args.workers)
+        analysed, threads = _analysed(args, args.inputs, output)
     if labels is not None:
-        from commentscope.analysis.stages.labels import score_labels
-
-        machine = analyze(frame, threads, workers=args.workers)
-        scores = score_labels(machine, labels)
-        print(f"labels: n={scores['n']} accuracy={scores['accuracy']:.3f} macro-F1={scores['macro_f1']:.3f} "
-              f"kappa={scores['kappa']:.3f}", file=sys.stderr)
+        scores = score_labels(analysed, labels)
+        _say(f"labels: n={scores['n']} accuracy={scores['accuracy']:.3f} macro-F1={scores['macro_f1']:.3f} "
+             f"kappa={scores['kappa']:.3f} (the machine's stance against yours)")
+        analysed = apply_labels(analysed, labels)
     if args.convokit:
         from commentscope.analysis.report.convokit import write_corpus
 
-        print(f"ConvoKit corpus: {write_corpus(analysed, threads, args.convokit)}", file=sys.stderr)
-    if args.output is None or args.output == "-":
-        sys.stdout.write(analysed.write_ndjson())
-    else:
-        with atomic_open(args.output, "wb") as handle:
-            if args.output.lower().endswith(".parquet"):
-                analysed.write_parquet(handle)
-            else:
-                analysed.write_ndjson(handle)
+        _say(f"wrote a ConvoKit corpus to {write_corpus(analysed, threads, args.convokit)}")
+    if to_stdout or output not in (None, "-"):
+        _wrote(write_frame(analysed, threads, output), _plural(analysed.height, "analysed comment"))
+        _no_metadata_on_stdout(output)
     return 0
-
-
-def _read_labels(path: str):
-    import polars as pl
-
-    from commentscope.scraper.sources import read_source
-
-    source = read_source(path)
-    try:
-        labels = pl.read_csv(source.data, schema_overrides={"thread_id": pl.String, "id": pl.String, "stance": pl.String})
-    except pl.exceptions.PolarsError as error:
-        raise UsageError(f"labels file is not a CSV ({str(error).splitlines()[0]})", path,
-                         "give a CSV with the columns thread_id,id,stance") from None
-    missing = {"thread_id", "id", "stance"} - set(labels.columns)
-    if missing:
-        raise UsageError(f"labels file lacks the column(s) {', '.join(sorted(missing))}", path,
-                         "give a CSV with the columns thread_id,id,stance")
-    bad = labels.filter(~pl.col("stance").is_in(["favor", "against", "none"]))
-    if bad.height:
-        raise UsageError(f"labels file has stance {bad.get_column('stance')[0]!r}", path,
-                         "use favor, against or none")
-    return labels.select("thread_id", "id", "stance")
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
     """Stance counts and shares (favor/against/none, total, mean sentiment) by thread, author, depth or
-    day. CSV by default and for .csv, JSON for .json, Parquet for .parquet; stdout when no -o.
+    day; with several threads, rows by author, depth or day are per thread. CSV by default and for .csv,
+    JSON for .json, Parquet for .parquet; stdout when no -o.
 
     Example: commentscope tally comments.jsonl --by author -o by-author.csv
     """
-    from commentscope.analysis.report.tally import tally, write_table
+    from commentscope.analysis.report.tally import table_format, tally, write_table
 
+    table_format(args.output)
     analysed, _ = _analysed(args, args.inputs, args.output)
-    write_table(tally(analysed, args.by), args.output)
+    table = tally(analysed, args.by)
+    if write_table(table, args.output):
+        _say(f"wrote {_plural(table.height, 'row')} to {args.output}")
     return 0
 
 
@@ -208,7 +231,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     for path in write_dashboards(analysed, threads, out_dir, png=args.png, svg=args.svg):
         print(path)
-        print(f"{path}: {path.stat().st_size / 1024:.0f} KiB", file=sys.stderr)
+        _say(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
     return 0
 
 
@@ -220,6 +243,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """
     from commentscope.analysis.views.compare import write_comparison
 
+    if Path(args.output).suffix.lower() not in (".html", ".htm"):
+        raise UsageError("the comparison page must be an .html file", args.output, "name the output FILE.html")
     analysed, threads = _analysed(args, args.inputs, args.output)
     if len(threads) < 2:
         raise UsageError(f"compare needs two or more threads; the inputs hold {len(threads)}",
@@ -228,54 +253,70 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _command(commands, name: str, run, help_text: str) -> argparse.ArgumentParser:
-    parser = commands.add_parser(name, help=help_text, description=run.__doc__,
+def _command(commands, name: str, run, help_text: str, common: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=run.__doc__, parents=[common],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(run=run)
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("commentscope")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    talk = common.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_const", const=0, dest="verbosity",
+                      help="say nothing on stderr but errors")
+    talk.add_argument("-v", "--verbose", action="store_const", const=2, dest="verbosity",
+                      help="also say how long each step took")
     parser = _Parser(prog="commentscope", description="Turn a comment section into evidence: who said what, to whom, "
                      "for or against the article, in what mood. Run `commentscope COMMAND --help` for each command.",
                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"commentscope {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    scrape = _command(commands, "scrape", cmd_scrape, "parse comment pages into comment records (JSONL)")
+    scrape = _command(commands, "scrape", cmd_scrape, "parse comment pages into comment records", common)
     scrape.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, an http(s) URL, or - for stdin")
-    scrape.add_argument("-o", "--output", metavar="OUT.jsonl",
-                        help="write here (and thread metadata to OUT.threads.json); default stdout")
-    _input_args(scrape)
+    scrape.add_argument("-o", "--output", metavar="OUT",
+                        help="OUT.jsonl (metadata in OUT.threads.json) or OUT.parquet; default JSONL on stdout")
+    _input_args(scrape, reanalyze=False)
 
-    analyze = _command(commands, "analyze", cmd_analyze, "add sentiment, stance, agreement and chains")
-    analyze.add_argument("inputs", nargs="+", metavar="IN", help="comment JSONL files or raw sources")
+    analyze = _command(commands, "analyze", cmd_analyze, "add sentiment, stance, agreement and chains", common)
+    analyze.add_argument("inputs", nargs="+", metavar="IN", help="comment records (.jsonl, .parquet) or raw sources")
     analyze.add_argument("-o", "--output", metavar="OUT", help="OUT.jsonl or OUT.parquet; default JSONL on stdout")
-    analyze.add_argument("--labels", metavar="CSV", help="hand labels (thread_id,id,stance) that override stance")
-    analyze.add_argument("--convokit", metavar="DIR", help="also export the threads as a ConvoKit corpus in DIR")
-    analyze.add_argument("--workers", type=int, metavar="N", help="sentiment worker processes (default: the cores)")
+    analyze.add_argument("--labels", metavar="CSV", help="hand labels (thread_id,id,stance) that set stance")
+    analyze.add_argument("--convokit", metavar="DIR", help="export the threads as a ConvoKit corpus in DIR")
+    analyze.add_argument("--workers", type=int, metavar="N", help="worker processes (default: the cores, for big inputs)")
     analyze.add_argument("--engine", choices=("local", "dask"), default="local",
                          help="run the per-thread work here (default) or on a Dask cluster")
     analyze.add_argument("--scheduler", metavar="ADDRESS",
                          help="with --engine dask: the scheduler (tcp://host:8786); default a local cluster")
     _input_args(analyze)
 
-    tally = _command(commands, "tally", cmd_tally, "stance tallies as CSV, JSON or Parquet")
-    tally.add_argument("inputs", nargs="+", metavar="IN", help="comment JSONL files or raw sources")
+    tally = _command(commands, "tally", cmd_tally, "stance tallies as CSV, JSON or Parquet", common)
+    tally.add_argument("inputs", nargs="+", metavar="IN", help="comment records (.jsonl, .parquet) or raw sources")
     tally.add_argument("--by", choices=("thread", "author", "depth", "day"), default="thread",
                        help="one row per thread (default), author, depth or day")
     tally.add_argument("-o", "--output", metavar="OUT", help="OUT.csv, OUT.json or OUT.parquet; default CSV on stdout")
     _input_args(tally)
 
-    dashboard = _command(commands, "dashboard", cmd_dashboard, "write an offline HTML dashboard per thread")
-    dashboard.add_argument("inputs", nargs="*", metavar="IN", help="comment JSONL files or raw sources (default: the seed)")
+    dashboard = _command(commands, "dashboard", cmd_dashboard, "write an offline HTML dashboard per thread", common)
+    dashboard.add_argument("inputs", nargs="*", metavar="IN", help="comment records or raw sources (default: the seed)")
     dashboard.add_argument("-o", "--output", metavar="DIR", default="dashboards", help="output folder (default dashboards/)")
     dashboard.add_argument("--png", action="store_true", help="also write each chart as PNG")
     dashboard.add_argument("--svg", action="store_true", help="also write each chart as SVG")
     _input_args(dashboard)
 
-    compare = _command(commands, "compare", cmd_compare, "compare two or more threads on one page")
-    compare.add_argument("inputs", nargs="+", metavar="IN", help="comment JSONL files or raw sources")
+    compare = _command(commands, "compare", cmd_compare, "compare two or more threads on one page", common)
+    compare.add_argument("inputs", nargs="+", metavar="IN", help="comment records or raw sources")
     compare.add_argument("-o", "--output", metavar="OUT.html", default="dashboards/comparison.html",
                          help="the page to write (default dashboards/comparison.html)")
     _input_args(compare)
@@ -286,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        _VERBOSITY["level"] = 1 if args.verbosity is None else args.verbosity
         return args.run(args)
     except CommentscopeError as error:
         print(f"Error: {error}", file=sys.stderr)
@@ -299,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: internal error ({type(error).__name__}: {error}); "
               "please report it with the input that caused it", file=sys.stderr)
         return 1
+    finally:
+        _VERBOSITY["level"] = 1
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import polars as pl
 from commentscope.analysis.run.pool import process_pool, worker_count
 from commentscope.scraper.errors import UsageError
 from commentscope.scraper.read import ReadOptions, is_local, local_bytes, read_sources
-from commentscope.scraper.records import ANALYSED_COLUMNS, Thread, comments_frame
+from commentscope.scraper.records import ANALYSED_COLUMNS, ANALYSED_SCHEMA, Thread, comments_frame
 
 
 def read_threads(specs: Iterable[str], options: ReadOptions | None = None, workers: int | None = None) -> list[Thread]:
@@ -122,25 +122,117 @@ def check_unique_threads(threads: Iterable[Thread]) -> None:
         seen.add(thread.thread_id)
 
 
+#: What each stage adds. A frame that already holds a stage's columns keeps their values (``analyze``).
+STAGE_COLUMNS = {
+    "sentiment": ("sentiment", "sentiment_label"),
+    "agreement": ("agreement", "agreement_confidence"),
+    "stance": ("stance", "stance_confidence", "stance_target"),
+}
+#: ``stance_source`` of a label the machine gave, and of one a person gave (``--labels``).
+MODEL, HUMAN = "model", "human"
+
+
 def analyze(frame: pl.DataFrame, threads: list[Thread] | None = None, labels: pl.DataFrame | None = None,
-            workers: int | None = None) -> pl.DataFrame:
-    """Run every stage: structure, sentiment, agreement, stance (and user labels over it)."""
-    from commentscope.analysis.stages.agreement import add_agreement
-    from commentscope.analysis.stages.labels import apply_labels
-    from commentscope.analysis.stages.sentiment import add_sentiment
-    from commentscope.analysis.stages.stance import add_stance
+            workers: int | None = None, reanalyze: bool = False) -> pl.DataFrame:
+    """Run every stage: structure, sentiment, agreement, stance, then the user's ``labels`` over stance.
+
+    Analysed records are the truth downstream: where ``frame`` already has a stage's columns (records
+    written by ``analyze``), their values are kept and the stage fills only the rows that lack one, so
+    a second command neither redoes nor undoes the first. ``reanalyze`` recomputes every machine label.
+    A stance a person gave (``stance_source`` "human") is kept in every case.
+    """
     from commentscope.analysis.stages.structure import add_structure
 
-    analysed = (
-        frame.pipe(add_structure)
-        .pipe(add_sentiment, workers=workers)
-        .pipe(add_agreement)
-        .pipe(add_stance, threads or [])
-    )
+    kept = _kept_columns(frame, reanalyze)
+    analysed = frame.drop([c for cs in STAGE_COLUMNS.values() for c in cs if c in frame.columns], "depth",
+                          "root_id", strict=False).pipe(add_structure)
+    analysed = _sentiment(analysed, kept, workers)
+    analysed = _stage(analysed, kept, "agreement", lambda f: _add_agreement(f))
+    analysed = _stage(analysed, kept, "stance", lambda f: _add_stance(f, threads or []))
+    source = kept.get("stance_source")
+    analysed = analysed.with_columns(
+        (source.fill_null(MODEL) if source is not None else pl.lit(MODEL, pl.String)).alias("stance_source"))
     if labels is not None:
+        from commentscope.analysis.stages.labels import apply_labels
+
         analysed = apply_labels(analysed, labels)
     first = [c for c in ANALYSED_COLUMNS if c in analysed.columns]
     return analysed.select(*first, *[c for c in analysed.columns if c not in first])
+
+
+def _kept_columns(frame: pl.DataFrame, reanalyze: bool) -> dict[str, pl.Series]:
+    """The analysed values ``frame`` already holds that ``analyze`` keeps: all of them, or with
+    ``reanalyze`` only the stances people gave."""
+    names = [c for cs in STAGE_COLUMNS.values() for c in cs] + ["stance_source"]
+    kept = {name: frame.get_column(name) for name in names if name in frame.columns}
+    if reanalyze:
+        human = kept.get("stance_source", pl.Series([None] * frame.height, dtype=pl.String)) == HUMAN
+        human = human.fill_null(False)
+        kept = {name: series.zip_with(human, pl.Series([None] * frame.height, dtype=series.dtype))
+                for name, series in kept.items() if name in STAGE_COLUMNS["stance"] + ("stance_source",)}
+    return kept
+
+
+#: The columns a frame must hold for a stage's values to be kept.
+_REQUIRED = {"sentiment": ("sentiment", "sentiment_label"), "agreement": ("agreement",), "stance": ("stance",)}
+
+
+def _missing(frame: pl.DataFrame, kept: dict[str, pl.Series], stage: str) -> pl.Series | None:
+    """Rows whose ``stage`` value is missing from the kept columns (None: every row is). A top-level
+    comment has no agreement to miss."""
+    if not all(name in kept for name in _REQUIRED[stage]):
+        return None
+    missing = kept[_REQUIRED[stage][0]].is_null()
+    if stage == "agreement":
+        missing = missing & frame.get_column("parent_id").is_not_null()
+    return missing
+
+
+def _sentiment(frame: pl.DataFrame, kept: dict[str, pl.Series], workers: int | None) -> pl.DataFrame:
+    """Sentiment scores each comment alone, so only the rows that lack one are scored."""
+    from commentscope.analysis.stages.sentiment import add_sentiment
+
+    missing = _missing(frame, kept, "sentiment")
+    if missing is None:
+        return frame.pipe(add_sentiment, workers=workers)
+    if not missing.any():
+        return frame.with_columns(kept["sentiment"], kept["sentiment_label"])
+    scored = add_sentiment(frame.filter(missing), workers=workers)
+    rows = pl.arg_where(missing, eager=True)
+    merged = {}
+    for name in STAGE_COLUMNS["sentiment"]:
+        values = kept[name].to_list() if name in kept else [None] * frame.height
+        for row, value in zip(rows.to_list(), scored.get_column(name).to_list()):
+            values[row] = value
+        merged[name] = pl.Series(name, values, dtype=scored.schema[name])
+    return frame.with_columns(*merged.values())
+
+
+def _stage(frame: pl.DataFrame, kept: dict[str, pl.Series], stage: str, run) -> pl.DataFrame:
+    """Agreement and stance read the thread around a comment, so they run on the whole frame; the values
+    kept win where present."""
+    missing = _missing(frame, kept, stage)
+    if missing is not None and not missing.any():
+        return frame.with_columns(*[kept.get(c, pl.Series(c, [None] * frame.height, dtype=ANALYSED_SCHEMA[c]))
+                                    for c in STAGE_COLUMNS[stage]])
+    computed = run(frame)
+    if missing is None:
+        return computed
+    return computed.with_columns(
+        pl.coalesce(kept[name], computed.get_column(name)).alias(name) if name in kept else pl.col(name)
+        for name in STAGE_COLUMNS[stage])
+
+
+def _add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
+    from commentscope.analysis.stages.agreement import add_agreement
+
+    return add_agreement(frame)
+
+
+def _add_stance(frame: pl.DataFrame, threads: list[Thread]) -> pl.DataFrame:
+    from commentscope.analysis.stages.stance import add_stance
+
+    return add_stance(frame, threads)
 
 
 def metrics(frame: pl.DataFrame) -> pl.DataFrame:
@@ -148,6 +240,6 @@ def metrics(frame: pl.DataFrame) -> pl.DataFrame:
     from commentscope.analysis.report.tally import tally
     from commentscope.analysis.stages.structure import thread_metrics
 
-    stance = tally(frame, "thread").rename({"thread": "thread_id"}).select(
+    stance = tally(frame, "thread", decimals=None).rename({"thread": "thread_id"}).select(
         "thread_id", "favor_share", "against_share", "none_share", "mean_sentiment")
     return thread_metrics(frame).join(stance, on="thread_id", how="left")

@@ -138,7 +138,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         from commentscope.analysis.stages.stance import add_stance
         from commentscope.analysis.stages.structure import add_structure, thread_metrics
         from commentscope.analysis.report.tally import GROUPINGS, tally
-        from commentscope.scraper.store import atomic_open
+        from commentscope.scraper.atomic import atomic_open
     run: Callable[[], Any]
     if stage == "vader":
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer

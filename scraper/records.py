@@ -64,6 +64,7 @@ ANALYSED_FIELDS: tuple[Field, ...] = (
     Field("stance", pl.String, True),
     Field("stance_confidence", pl.Float64, True),
     Field("stance_target", pl.String, False),
+    Field("stance_source", pl.String, True),
     Field("agreement", pl.String, True),
     Field("agreement_confidence", pl.Float64, False),
     Field("depth", pl.Int64, True),

@@ -267,7 +267,7 @@ def test_age_titles_with_and_without_epoch_are_utc():
     assert hn_html.hn_time("yesterday") is None
 
 
-def test_comment_page_keeps_the_focus_comment_as_an_orphan_root():
+def test_comment_page_keeps_the_focus_comment_and_the_parent_its_page_links():
     page = (DATA / "item_page.html").read_text(encoding="utf-8")
     focus = ('<table class="fatitem" border="0"><tr class="athing" id="40123702"><td class="default">'
              '<span class="comhead"><a href="user?id=cell_chemist" class="hnuser">cell_chemist</a> '
@@ -282,9 +282,9 @@ def test_comment_page_keeps_the_focus_comment_as_an_orphan_root():
     start = page.index('<table class="fatitem"')
     [thread] = hn_html.parse(_source(page[:start] + focus, "comment.html"), ParseOptions())
     assert thread.thread_id == "hn-40123456"
-    assert [(c.id, c.parent_id, c.flags) for c in thread.comments] == [
-        ("40123702", None, ("orphan",)),
-        ("40123810", "40123702", ()),
+    assert [(c.id, c.parent_id, c.reply_evidence, c.flags) for c in thread.comments] == [
+        ("40123702", "40123601", "markup", ("orphan",)),
+        ("40123810", "40123702", "markup", ()),
     ]
     assert thread.orphans == {"40123702": "40123601"}
 

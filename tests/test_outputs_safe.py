@@ -231,7 +231,7 @@ def _every_output(run_dir: Path, hash_seed: str) -> dict[str, bytes]:
 def test_same_input_gives_the_same_bytes_in_every_output(tmp_path):
     first = _every_output(tmp_path / "one", "1")
     second = _every_output(tmp_path / "two", "2")
-    assert sorted(first) == ["a.jsonl", "a.parquet", "c.jsonl", "c.threads.json", "dash/"
+    assert sorted(first) == ["a.jsonl", "a.parquet", "a.threads.json", "c.jsonl", "c.threads.json", "dash/"
                              "translated-doc-debunks-narrative-of-al-qaeda-iran-alliance.html", "t.csv", "t.json"]
     for name in first:
         assert first[name] == second[name], f"{name} differs between two runs"

@@ -7,7 +7,6 @@ import json
 import polars as pl
 import pytest
 
-from commentscope.analysis.report.convokit import write_corpus
 from commentscope.analysis.pipeline import analyze, load, metrics
 from tests.conftest import DATA, ROOT, SEED, SEED_THREAD_ID, run_cli
 
@@ -95,32 +94,6 @@ def test_bad_labels_file_is_a_clear_error(tmp_path):
     labels.write_text("thread,id,label\nx,1,yes\n", encoding="utf-8")
     result = run_cli("analyze", "comments.jsonl", "--labels", labels)
     assert result.returncode == 2 and "lacks the column(s) stance, thread_id" in result.stderr
-
-
-def test_convokit_corpus(seed, tmp_path):
-    analysed, threads = seed
-    out = write_corpus(analysed, threads, tmp_path / "corpus")
-    assert sorted(p.name for p in out.iterdir()) == [
-        "conversations.json", "corpus.json", "index.json", "speakers.json", "utterances.jsonl"]
-    utterances = [json.loads(line) for line in (out / "utterances.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(utterances) == 24
-    ids = {u["id"] for u in utterances}
-    by_id = {u["id"]: u for u in utterances}
-    for u in utterances:
-        assert set(u) >= {"id", "speaker", "conversation_id", "reply-to", "timestamp", "text", "meta"}
-        if u["reply-to"] is not None:
-            assert u["reply-to"] in ids
-            assert by_id[u["reply-to"]]["conversation_id"] == u["conversation_id"]
-        else:
-            assert u["conversation_id"] == u["id"]
-    assert by_id[f"{SEED_THREAD_ID}/6"]["reply-to"] == f"{SEED_THREAD_ID}/4"
-    assert by_id[f"{SEED_THREAD_ID}/1"]["timestamp"] == 1511303880  # 2017-11-21 22:38 UTC
-    speakers = json.loads((out / "speakers.json").read_text(encoding="utf-8"))
-    assert len(speakers) == 19
-    conversations = json.loads((out / "conversations.json").read_text(encoding="utf-8"))
-    assert set(conversations) == {u["conversation_id"] for u in utterances}
-    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
-    assert set(index) == {"utterances-index", "speakers-index", "conversations-index", "overall-index", "version", "vectors"}
 
 
 def test_tally_cli_sums_to_comments(tmp_path):

@@ -2,7 +2,8 @@
 type or returns records that keep the thread invariants; reply inference and reply chains keep them too.
 
 Thread invariants (docs/CONTRACTS.md): ids unique per thread, positions 1..n in order, every parent_id is
-the id of an EARLIER comment of the same thread (so no self-parent and no cycle), ``markup`` evidence
+the id of an EARLIER comment of the same thread (so no self-parent and no cycle), or, for a comment flagged
+``orphan``, of a comment the source named but did not include, ``markup`` evidence
 with confidence 1.0 exactly where the source gave a parent, flags and quotes well formed.
 """
 
@@ -59,7 +60,8 @@ def check_thread(thread: Thread) -> None:
         assert comment.timestamp is None or isinstance(comment.timestamp, str)
         assert all(isinstance(flag, str) for flag in comment.flags)
         if comment.parent_id is not None:
-            assert comment.parent_id in seen, f"{comment.id}: parent {comment.parent_id!r} is not earlier"
+            dangling = "orphan" in comment.flags and comment.parent_id not in {c.id for c in thread.comments}
+            assert comment.parent_id in seen or dangling, f"{comment.id}: parent {comment.parent_id!r} is not earlier"
             assert comment.reply_evidence in EVIDENCE
             assert comment.reply_confidence is not None and 0.0 <= comment.reply_confidence <= 1.0
         else:

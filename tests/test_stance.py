@@ -22,7 +22,7 @@ from commentscope.scraper.errors import InputError  # noqa: E402
 from commentscope.scraper.records import COMMENT_SCHEMA, Thread  # noqa: E402
 
 #: Measured stance macro-F1 on each labelled thread, floors pinned just under it (raise, never lower).
-FLOORS = {"seed": 0.58, "bike_lanes": 0.82, "headphones": 0.70, "flu_shots": 0.77, "playoffs": 0.91,
+FLOORS = {"seed": 0.62, "bike_lanes": 0.82, "headphones": 0.70, "flu_shots": 0.77, "playoffs": 0.91,
           "holdout_gas_stoves": 0.35}
 POOLED_FLOOR = 0.70
 
@@ -163,10 +163,10 @@ def test_apply_labels_overrides_and_marks_the_source():
     labels = pl.DataFrame({"thread_id": ["t", "t", "other"], "id": [2, 1, 9], "stance": ["favor", "none", "against"]})
     out = apply_labels(machine, labels)
     assert out["stance"].to_list() == ["none", "favor"]
-    assert out["stance_source"].to_list() == ["label", "label"]
+    assert out["stance_source"].to_list() == ["human", "human"]
     assert out["stance_confidence"].to_list() == [1.0, 1.0]
     partial = apply_labels(machine, labels.filter(pl.col("id") == 2))
-    assert partial["stance_source"].to_list() == ["machine", "label"]
+    assert partial["stance_source"].to_list() == ["model", "human"]
     assert partial["stance_confidence"][0] == machine["stance_confidence"][0]
 
 

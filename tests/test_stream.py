@@ -15,7 +15,8 @@ from commentscope.analysis.pipeline import analyze, load, read_threads
 from commentscope.analysis.run.stream import analyze_files
 from commentscope.scraper.errors import InputError, UsageError
 from commentscope.scraper.records import COMMENT_SCHEMA
-from commentscope.scraper.store import write_threads
+from commentscope.scraper.store import read_records, write_threads
+from commentscope.scraper.timestamps import records_frame
 from tests.conftest import DATA, SEED
 
 #: Six wp_print threads of 16 to 24 comments (the seed and the hand-labelled ones).
@@ -46,9 +47,9 @@ def _spy_batches(monkeypatch) -> list[list[str]]:
     seen: list[list[str]] = []
     real = stream._analyse_batch
 
-    def spy(frame, threads, workers):
+    def spy(frame, threads, *rest):
         seen.append(frame.get_column("thread_id").to_list())
-        return real(frame, threads, workers)
+        return real(frame, threads, *rest)
 
     monkeypatch.setattr(stream, "_analyse_batch", spy)
     return seen
@@ -70,8 +71,10 @@ def test_jsonl_is_byte_identical_to_the_in_memory_path(records, in_memory, tmp_p
 def test_parquet_holds_the_in_memory_frame(records, in_memory, tmp_path):
     out = tmp_path / "analysed.parquet"
     analyze_files([str(records)], str(out), batch_comments=50, workers=1)
-    assert pl.read_parquet(out).equals(in_memory)
-    assert pl.read_parquet(out).schema == in_memory.schema
+    written = pl.read_parquet(out)
+    assert written.schema["timestamp"] == pl.Datetime("us")  # typed on disk, text again when read
+    assert records_frame(written).equals(in_memory)
+    assert read_records(out)[0].equals(in_memory)
 
 
 def test_batches_hold_whole_threads_and_respect_the_size(records, monkeypatch, tmp_path):
@@ -152,17 +155,17 @@ def test_a_failure_leaves_the_existing_output_untouched(records, monkeypatch, tm
     calls = []
     real = stream._analyse_batch
 
-    def fail_on_third(frame, threads, workers):
+    def fail_on_third(frame, threads, *rest):
         calls.append(frame.height)
         if len(calls) == 3:
             raise RuntimeError("disk on fire")
-        return real(frame, threads, workers)
+        return real(frame, threads, *rest)
 
     monkeypatch.setattr(stream, "_analyse_batch", fail_on_third)
     with pytest.raises(RuntimeError, match="disk on fire"):
         analyze_files([str(records)], str(out), batch_comments=40, workers=1)
     assert out.read_text(encoding="utf-8") == "previous run\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysed.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysed.jsonl"]  # no sidecar without records
 
 
 def test_a_broken_line_is_an_input_error_and_writes_nothing(records, tmp_path):
@@ -170,7 +173,7 @@ def test_a_broken_line_is_an_input_error_and_writes_nothing(records, tmp_path):
     lines = records.read_text(encoding="utf-8").splitlines()
     broken.write_text("\n".join(lines[:30] + ['{"thread_id": "x", "id": '] + lines[30:]) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    with pytest.raises(InputError, match="is not a comment JSONL file"):
+    with pytest.raises(InputError, match="is not a comment records file"):
         analyze_files([str(broken)], str(out), batch_comments=40, workers=1)
     assert not out.exists()
 

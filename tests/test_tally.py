@@ -39,13 +39,29 @@ def test_counts_sum_to_comments(analysed, by):
 
 
 def test_by_day_puts_undated_comments_on_unknown(analysed):
-    days = dict(zip(*tally(analysed, "day").select("day", "total").to_dict(as_series=False).values()))
-    assert days == {"2020-01-01": 2, "2020-01-02": 2, "unknown": 2}
+    days = {(t, d): n for t, d, n in tally(analysed, "day").select("thread", "day", "total").iter_rows()}
+    assert days == {("t1", "2020-01-01"): 2, ("t1", "2020-01-02"): 1, ("t1", "unknown"): 1,
+                    ("t2", "2020-01-02"): 1, ("t2", "unknown"): 1}
 
 
-def test_by_author(analysed):
-    ann = tally(analysed, "author").filter(pl.col("author") == "Ann").to_dicts()[0]
-    assert (ann["favor"], ann["none"], ann["total"]) == (2, 1, 3)
+def test_by_author_is_per_thread_when_there_are_several(analysed):
+    """The same name in two comment sections is rarely one person: rows are per thread."""
+    table = tally(analysed, "author")
+    assert table.columns[:2] == ["thread", "author"]
+    ann = {r["thread"]: r for r in table.filter(pl.col("author") == "Ann").to_dicts()}
+    assert (ann["t1"]["favor"], ann["t1"]["none"], ann["t1"]["total"]) == (2, 0, 2)
+    assert (ann["t2"]["favor"], ann["t2"]["none"], ann["t2"]["total"]) == (0, 1, 1)
+
+
+def test_by_author_of_one_thread_has_no_thread_column(analysed):
+    table = tally(analysed.filter(pl.col("thread_id") == "t1"), "author")
+    assert table.columns[0] == "author"
+    assert table.filter(pl.col("author") == "Ann").to_dicts()[0]["favor_share"] == 1.0
+
+
+def test_shares_and_means_are_rounded(analysed):
+    [row] = tally(analysed.filter(pl.col("thread_id") == "t1").head(3), "thread").to_dicts()
+    assert (row["favor_share"], row["against_share"], row["mean_sentiment"]) == (0.6667, 0.3333, 0.0333)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])

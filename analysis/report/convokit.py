@@ -1,16 +1,25 @@
-"""Export analysed threads as a ConvoKit corpus directory, so users can continue in ConvoKit.
+"""Export analysed threads as a ConvoKit corpus directory, laid out as ConvoKit's own Reddit corpora are.
 
-Layout (ConvoKit's own): ``utterances.jsonl``, ``speakers.json``, ``conversations.json``, ``corpus.json``,
-``index.json``; ``Corpus(filename=DIR)`` loads it. Utterance ids are ``<thread_id>/<id>`` (comment ids are
-only unique within a thread). A ConvoKit conversation has one root, so each reply chain (a top-level
-comment and its replies) is one conversation, identified by its root's utterance id; the thread it belongs
-to is in the conversation's and the utterance's metadata. Timestamps are Unix seconds (UTC where the
-source gave no zone), or null.
+``Corpus(filename=DIR)`` loads it. As in ConvoKit's subreddit corpora (where a post is the root of its
+conversation), each thread is ONE conversation whose root utterance is the article (or post): its id is
+the thread id, its speaker the article's author (``[unknown author]`` where the source does not say),
+its text the article text (empty where the source has none, as for a Reddit link post). Comments are
+utterances ``<thread_id>/<id>`` (comment ids are unique only within a thread); a top-level comment
+replies to the article, a reply to its parent, and a reply whose parent is not in the thread (an orphan)
+to the article, so every conversation is one tree. Timestamps are Unix seconds (UTC where the source gave
+no zone), or null.
+
+Metadata keeps its types: utterance meta holds the analysed columns (stance, agreement, sentiment, reply
+evidence, ...), conversation meta the thread's (title, URL, site, ...), and ``index.json`` names each
+field's type as ConvoKit writes it (``<class 'float'>``), from the columns' types, not from a first
+value that may be null. The folder is built beside the target and renamed into place, with the
+permissions a new folder gets (not a temporary folder's private 0700).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,10 +30,33 @@ import polars as pl
 from commentscope.scraper.records import Thread
 from commentscope.scraper.text import parse_iso_utc
 
-_UTTERANCE_META = (
-    "thread_id", "position", "reply_evidence", "reply_confidence", "sentiment", "sentiment_label", "stance",
-    "stance_confidence", "agreement", "depth", "flags",
+#: Analysed columns kept as utterance metadata (when the frame has them), in this order.
+UTTERANCE_META = (
+    "id", "position", "author_url", "reply_evidence", "reply_confidence", "depth", "sentiment", "sentiment_label",
+    "stance", "stance_confidence", "stance_source", "stance_target", "agreement", "agreement_confidence", "flags",
 )
+#: Thread fields kept as conversation metadata, with their types.
+CONVERSATION_META = {"thread_id": str, "title": str, "url": str, "site": str, "site_url": str,
+                     "article_author": str, "published": str, "source_format": str, "declared_count": int,
+                     "comment_count": int}
+UNKNOWN_AUTHOR = "[unknown author]"
+ARTICLE_KIND = "article"
+
+
+def _type_name(kind: type) -> str:
+    return str(kind)
+
+
+def _python_type(dtype: pl.DataType) -> type:
+    if dtype.is_float():
+        return float
+    if dtype.is_integer():
+        return int
+    if dtype == pl.Boolean:
+        return bool
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return list
+    return str
 
 
 def _epoch(value: str | None) -> int | None:
@@ -32,47 +64,42 @@ def _epoch(value: str | None) -> int | None:
     return int(moment.timestamp()) if moment is not None else None
 
 
-def _type_name(value: Any) -> str:
-    return str(type(value))
-
-
 def corpus_files(frame: pl.DataFrame, threads: list[Thread]) -> dict[str, str]:
     """The five files' contents, by file name. Reads an analysed frame (SPEC.md analysed records)."""
-    titles = {t.thread_id: t.title for t in threads}
-    utterance_lines: list[str] = []
-    utterance_index: dict[str, list[str]] = {}
+    by_id = {t.thread_id: t for t in threads}
+    meta_columns = [c for c in UTTERANCE_META if c in frame.columns]
+    utterance_types = {"kind": str, **{c: _python_type(frame.schema[c]) for c in meta_columns}}
+    lines: list[str] = []
     speakers: dict[str, dict] = {}
     conversations: dict[str, dict] = {}
-    for row in frame.iter_rows(named=True):
-        uid = f"{row['thread_id']}/{row['id']}"
-        meta = {key: row[key] for key in _UTTERANCE_META if key in row}
-        for key, value in meta.items():
-            utterance_index.setdefault(key, [_type_name(value)])
-        root = f"{row['thread_id']}/{row.get('root_id') or row['id']}"
-        utterance_lines.append(json.dumps({
-            "id": uid,
-            "conversation_id": root,
-            "text": row["text"],
-            "speaker": row["author"],
-            "meta": meta,
-            "reply-to": f"{row['thread_id']}/{row['parent_id']}" if row["parent_id"] is not None else None,
-            "timestamp": _epoch(row["timestamp"]),
-            "vectors": [],
-        }, ensure_ascii=False))
-        speakers.setdefault(row["author"], {"meta": {}, "vectors": []})
-        conversations.setdefault(root, {
-            "meta": {"thread_id": row["thread_id"], "title": titles.get(row["thread_id"])}, "vectors": []})
-    corpus_meta = {"source": "commentscope", "threads": [t.metadata() | {"article_text": None} for t in threads]}
+    for thread_id, rows in _threads_in_order(frame):
+        thread = by_id.get(thread_id) or Thread(thread_id=thread_id, source_format="")
+        ids = {row["id"] for row in rows}
+        author = thread.article_author or UNKNOWN_AUTHOR
+        lines.append(_utterance(thread_id, thread_id, author, thread.article_text or "", None,
+                                _epoch(thread.published), {"kind": ARTICLE_KIND}))
+        speakers.setdefault(author, {"meta": {}, "vectors": []})
+        for row in rows:
+            parent = row["parent_id"]
+            reply_to = f"{thread_id}/{parent}" if parent is not None and parent in ids else thread_id
+            speaker = row["author"] or UNKNOWN_AUTHOR
+            meta = {"kind": "comment", **{c: row[c] for c in meta_columns}}
+            lines.append(_utterance(f"{thread_id}/{row['id']}", thread_id, speaker, row["text"] or "", reply_to,
+                                    _epoch(row["timestamp"]), meta))
+            speakers.setdefault(speaker, {"meta": {}, "vectors": []})
+        conversations[thread_id] = {"meta": {**{k: getattr(thread, k, None) for k in CONVERSATION_META},
+                                             "comment_count": len(rows)}, "vectors": []}
+    corpus_meta = {"source": "commentscope", "threads": len(conversations)}
     index = {
-        "utterances-index": utterance_index,
+        "utterances-index": {key: [_type_name(kind)] for key, kind in utterance_types.items()},
         "speakers-index": {},
-        "conversations-index": {"thread_id": ["<class 'str'>"], "title": ["<class 'str'>"]},
-        "overall-index": {"source": ["<class 'str'>"], "threads": ["<class 'list'>"]},
+        "conversations-index": {key: [_type_name(kind)] for key, kind in CONVERSATION_META.items()},
+        "overall-index": {"source": [_type_name(str)], "threads": [_type_name(int)]},
         "version": 1,
         "vectors": [],
     }
     return {
-        "utterances.jsonl": "".join(line + "\n" for line in utterance_lines),
+        "utterances.jsonl": "".join(line + "\n" for line in lines),
         "speakers.json": json.dumps(speakers, ensure_ascii=False, sort_keys=True),
         "conversations.json": json.dumps(conversations, ensure_ascii=False),
         "corpus.json": json.dumps(corpus_meta, ensure_ascii=False),
@@ -80,13 +107,29 @@ def corpus_files(frame: pl.DataFrame, threads: list[Thread]) -> dict[str, str]:
     }
 
 
+def _threads_in_order(frame: pl.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in frame.iter_rows(named=True):
+        groups.setdefault(row["thread_id"], []).append(row)
+    return list(groups.items())
+
+
+def _utterance(uid: str, conversation: str, speaker: str, text: str, reply_to: str | None, timestamp: int | None,
+               meta: dict[str, Any]) -> str:
+    return json.dumps({"id": uid, "conversation_id": conversation, "text": text, "speaker": speaker, "meta": meta,
+                       "reply-to": reply_to, "timestamp": timestamp, "vectors": []}, ensure_ascii=False)
+
+
 def write_corpus(frame: pl.DataFrame, threads: list[Thread], directory: str | Path) -> Path:
-    """Write the corpus directory; built in a temporary folder and renamed into place, replacing a
-    previous export only once the new one is complete."""
+    """Write the corpus directory; built in a temporary folder beside it and renamed into place,
+    replacing a previous export only once the new one is complete."""
     target = Path(directory)
     parent = target.parent if str(target.parent) else Path(".")
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(staging, 0o777 & ~mask)
         for name, content in corpus_files(frame, threads).items():
             (staging / name).write_text(content, encoding="utf-8")
         if target.exists():

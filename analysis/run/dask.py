@@ -32,14 +32,16 @@ def pack_threads(sizes: dict[str, int], partitions: int) -> list[list[str]]:
     return [members for _, _, members in sorted(bins, key=lambda b: b[1]) if members]
 
 
-def _analyze_partition(frame: pl.DataFrame, threads: list[Thread], labels: pl.DataFrame | None) -> pl.DataFrame:
+def _analyze_partition(frame: pl.DataFrame, threads: list[Thread], labels: pl.DataFrame | None,
+                       reanalyze: bool) -> pl.DataFrame:
     from commentscope.analysis.pipeline import analyze
 
-    return analyze(frame, threads, labels=labels, workers=1)
+    return analyze(frame, threads, labels=labels, workers=1, reanalyze=reanalyze)
 
 
 def analyze_on_dask(frame: pl.DataFrame, threads: list[Thread], scheduler: str | None = None,
-                    partitions: int | None = None, labels: pl.DataFrame | None = None) -> pl.DataFrame:
+                    partitions: int | None = None, labels: pl.DataFrame | None = None,
+                    reanalyze: bool = False) -> pl.DataFrame:
     """``commentscope.analysis.pipeline.analyze`` with the per-thread work spread over a Dask cluster."""
     try:
         from dask.distributed import Client, LocalCluster
@@ -65,7 +67,7 @@ def analyze_on_dask(frame: pl.DataFrame, threads: list[Thread], scheduler: str |
         packs = pack_threads(sizes, count)
         futures = [
             client.submit(_analyze_partition, indexed.filter(pl.col("thread_id").is_in(pack)),
-                          [by_id[t] for t in pack if t in by_id], labels, pure=False)
+                          [by_id[t] for t in pack if t in by_id], labels, reanalyze, pure=False)
             for pack in packs
         ]
         results = client.gather(futures)

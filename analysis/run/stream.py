@@ -33,6 +33,7 @@ import sys
 import tempfile
 from array import array
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +44,12 @@ import polars as pl
 from commentscope.analysis.run.pool import check_workers, process_pool, worker_count
 from commentscope.scraper.errors import InputError, UsageError
 from commentscope.scraper.read import ReadOptions, is_local
-from commentscope.scraper.records import COMMENT_SCHEMA, Thread
-from commentscope.scraper.store import checked_links, read_sidecar
+from commentscope.scraper.records import Thread
+from commentscope.scraper.atomic import atomic_open
+from commentscope.scraper.timestamps import parquet_frame, records_frame
+from commentscope.scraper.store import (METADATA_KEY, checked_links, collected, complete_threads, metadata_text,
+                                        read_metadata, record_blocks, record_format, records_schema, scan_records,
+                                        sidecar_path)
 
 _ROW = "__commentscope_row"
 #: Comments per batch by default. A process analysing a batch of comments of about 150 characters
@@ -52,8 +57,6 @@ _ROW = "__commentscope_row"
 #: processes analyses one: 5,000 keeps a two-process run under 800 MiB whatever the size of the input
 #: (773 MiB for 1M comments, 415 MiB of JSONL; 1,078 MiB with 10,000), at no measurable cost in speed.
 BATCH_COMMENTS = 5_000
-#: Bytes of whole lines the record reader parses at a time (the batches are cut from these).
-READ_BYTES = 4 * 2**20
 #: Marks a record of a regrouped file that the record checks dropped (a repeated id).
 _DROPPED = 2**32 - 1
 #: With a pool, batches are cut so each process gets about this many ...
@@ -74,13 +77,16 @@ class _Unit:
     cuts: list[int] = field(default_factory=list)  # rows of each batch when the threads are contiguous
     contiguous: bool = True
     comments: int = 0
+    schema: dict[str, pl.DataType] = field(default_factory=dict)  # the columns a records file is read with
+    parsed: list[Thread] = field(default_factory=list)  # the threads of raw sources, once parsed
 
 
 def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMMENTS, workers: int | None = None,
-                  progress: bool = False, read_options: ReadOptions | None = None) -> dict[str, Any]:
+                  progress: bool = False, read_options: ReadOptions | None = None,
+                  reanalyze: bool = False) -> dict[str, Any]:
     """Analyse comment JSONL files (and raw sources) batch by batch into ``out``: JSONL, or Parquet
     when ``out`` ends in ``.parquet``; ``-`` writes JSONL to stdout. ``read_options`` say how raw
-    sources are read (``commentscope.scraper.read.ReadOptions``).
+    sources are read (``commentscope.scraper.read.ReadOptions``); ``reanalyze`` as in ``analyze``.
     ``progress`` shows a bar on stderr. Returns a summary: output, format, comments, threads, batches
     (analysed), workers (processes that analysed them), regrouped (records files whose threads were not
     contiguous) and parsed (the threads parsed from raw sources, with their warnings and reply-link
@@ -105,18 +111,18 @@ def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMME
         _cut(unit, batch_comments)
     batches = sum(len(u.plan) for u in units if u.records) + sum(1 for u in units if not u.records)
     pooled = use_pool and batches > 1
-    parquet = str(out).lower().endswith(".parquet")
-    summary: dict[str, Any] = {"output": str(out), "format": "parquet" if parquet else "jsonl", "comments": 0,
+    kind = "jsonl" if str(out) == "-" else record_format(out)
+    summary: dict[str, Any] = {"output": str(out), "format": kind, "comments": 0,
                                "threads": sum(len(m) for u in units if u.records for m in u.plan),
                                "batches": batches, "workers": processes if pooled else 1,
                                "regrouped": [u.specs[0] for u in units if u.records and not u.contiguous],
-                               "parsed": []}
+                               "parsed": [], "written": []}
     from tqdm import tqdm
 
     with tqdm(total=total or None, unit="comment", disable=not progress, file=sys.stderr) as bar, \
-            _open_output(out) as handle:
-        writer = _Writer(handle, parquet)
-        with _Analyser(processes if pooled else 1, workers) as analyser:
+            _open_output(out) as (handle, sidecar):
+        writer = _Writer(handle, kind == "parquet")
+        with _Analyser(processes if pooled else 1, workers, reanalyze) as analyser:
             for unit in units:
                 for analysed in _analysed_unit(unit, batch_comments, options, seen, analyser, summary):
                     writer.write(analysed)
@@ -125,7 +131,13 @@ def analyze_files(inputs: list[str], out: str, batch_comments: int = BATCH_COMME
         if summary["comments"] == 0:
             raise UsageError("the inputs hold no comments", ", ".join(map(str, inputs)),
                              "check that the pages include their comment section")
-        writer.close()
+        threads = [t for u in units for t in (u.threads.values() if u.records else u.parsed)]
+        writer.close(metadata_text(threads))
+        if sidecar is not None:
+            sidecar.write(metadata_text(threads))
+    summary["threads_metadata"] = threads
+    if str(out) != "-":
+        summary["written"] = [Path(out)] + ([sidecar_path(out)] if kind == "jsonl" else [])
     return summary
 
 
@@ -140,6 +152,7 @@ def _analysed_unit(unit: _Unit, batch_comments: int, options: ReadOptions, seen:
 
     frame, threads = load(unit.specs, options)
     _claim(seen, threads)
+    unit.parsed = threads
     summary["parsed"].extend(threads)
     summary["threads"] += frame.get_column("thread_id").n_unique()
     if frame.height == 0:
@@ -148,14 +161,19 @@ def _analysed_unit(unit: _Unit, batch_comments: int, options: ReadOptions, seen:
     yield from analyser.map([(frame, threads)])
 
 
-def _open_output(out: str):
-    from contextlib import nullcontext
-
-    from commentscope.scraper.store import atomic_open
-
+@contextmanager
+def _open_output(out: str) -> Iterator[tuple[IO[bytes], IO[str] | None]]:
+    """The records' handle and, for a JSONL file, its sidecar's: both temporary until the block ends
+    well, then renamed together (stdout has no sidecar)."""
     if str(out) == "-":
-        return nullcontext(sys.stdout.buffer)
-    return atomic_open(out, "wb")
+        yield sys.stdout.buffer, None
+        return
+    if record_format(out) == "parquet":
+        with atomic_open(out, "wb") as handle:
+            yield handle, None
+        return
+    with atomic_open(out, "wb") as handle, atomic_open(sidecar_path(out), "w") as sidecar:
+        yield handle, sidecar
 
 
 def _plan(specs: list[str], options: ReadOptions, seen: set[str]) -> list[_Unit]:
@@ -186,24 +204,15 @@ def _claim(seen: set[str], threads: Iterable[Thread]) -> None:
         seen.add(thread.thread_id)
 
 
-def _scan(path: str) -> pl.LazyFrame:
-    return pl.scan_ndjson(path, schema=COMMENT_SCHEMA)
-
-
-def _not_records(path: str, error: Exception) -> InputError:
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return InputError(f"is not a comment JSONL file ({first_line})", path,
-                      "give records written by `commentscope scrape`")
-
-
 def _read_sizes(unit: _Unit) -> None:
-    """Read the thread ids (one column): the threads' sizes in order, and whether each is contiguous."""
+    """Read the thread ids (every record parsed with the full schema, so a broken one fails here, before
+    anything is analysed): the threads' sizes in order, and whether each is contiguous."""
     path = unit.specs[0]
-    ids = _thread_ids(path)
-    threads = read_sidecar(path)
-    known = {t.thread_id for t in threads}
+    unit.schema = records_schema(path)
+    parts = [block.get_column("thread_id") for block in record_blocks(path, unit.schema)]
+    ids = pl.concat(parts, rechunk=True) if parts else pl.Series("thread_id", [], pl.String)
     order = ids.unique(maintain_order=True)
-    threads += [Thread(thread_id=t, source_format="jsonl", source=path) for t in order.to_list() if t not in known]
+    threads = complete_threads(read_metadata(path), order.to_list(), path)
     unit.threads = {t.thread_id: t for t in threads}
     unit.comments = ids.len()
     runs = ids.rle()
@@ -214,33 +223,6 @@ def _read_sizes(unit: _Unit) -> None:
         counts = ids.value_counts(sort=False)
         size_of = dict(zip(counts.get_column("thread_id").to_list(), counts.get_column("count").to_list()))
         unit.sizes = [(thread_id, size_of[thread_id]) for thread_id in order.to_list()]
-
-
-def _thread_ids(path: str) -> pl.Series:
-    """The ``thread_id`` of every record (each line parsed with the full schema, so a broken one fails
-    here, before anything is analysed)."""
-    parts = [block.get_column("thread_id") for block in _record_blocks(path)]
-    return pl.concat(parts, rechunk=True) if parts else pl.Series("thread_id", [], pl.String)
-
-
-def _record_blocks(path: str) -> Iterator[pl.DataFrame]:
-    """The records of a JSONL file in order, parsed ``READ_BYTES`` of whole lines at a time. Read here,
-    not by ``scan_ndjson(...).collect_batches()``: that one reads ahead of a slow consumer without
-    bound (measured: +4 MB for every 10,000 records while the analysis works), and a scan collected at
-    once holds the whole file."""
-    rest = b""
-    try:
-        with open(path, "rb") as handle:
-            while block := handle.read(READ_BYTES):
-                block = rest + block
-                cut = block.rfind(b"\n") + 1
-                rest = block[cut:]
-                if cut:
-                    yield pl.read_ndjson(block[:cut], schema=COMMENT_SCHEMA)
-        if rest.strip():
-            yield pl.read_ndjson(rest, schema=COMMENT_SCHEMA)
-    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, OSError) as error:
-        raise _not_records(path, error) from None
 
 
 def _cut(unit: _Unit, batch_comments: int) -> None:
@@ -261,7 +243,7 @@ def _contiguous_batches(unit: _Unit) -> Iterator[tuple[pl.DataFrame, list[Thread
     held = 0
     plan = iter(zip(unit.cuts, unit.plan))
     cut, members = next(plan, (0, []))
-    for chunk in _record_blocks(path):
+    for chunk in record_blocks(path, unit.schema):
         pending.append(chunk)
         held += chunk.height
         while members and held >= cut:
@@ -286,7 +268,8 @@ def _regrouped(unit: _Unit, batch_comments: int, analyser: "_Analyser") -> Itera
 
     def gathered(rows_of: list[pl.Series]) -> Iterator[tuple[pl.DataFrame, list[Thread]]]:
         for members in unit.plan:
-            batch = _scan(path).with_row_index(_ROW).filter(pl.col("thread_id").is_in(members)).collect()
+            scan = scan_records(path, unit.schema).with_row_index(_ROW)
+            batch = collected(scan.filter(pl.col("thread_id").is_in(members)).collect())
             batch, warnings = checked_links(batch, path)  # each thread's records in file order, as read_records
             for thread_id, found in warnings.items():
                 unit.threads[thread_id].warnings.extend(found)
@@ -320,17 +303,17 @@ def _regrouped(unit: _Unit, batch_comments: int, analyser: "_Analyser") -> Itera
                 handle.close()
 
 
-def _analyse_batch(frame: pl.DataFrame, threads: list[Thread], workers: int | None) -> pl.DataFrame:
+def _analyse_batch(frame: pl.DataFrame, threads: list[Thread], workers: int | None, reanalyze: bool) -> pl.DataFrame:
     from commentscope.analysis.pipeline import analyze
 
-    return analyze(frame, threads, workers=workers)
+    return analyze(frame, threads, workers=workers, reanalyze=reanalyze)
 
 
 class _Analyser:
     """Runs batches through ``analyze``: here, or on a pool of processes with a few batches in flight."""
 
-    def __init__(self, processes: int, workers: int | None) -> None:
-        self.processes, self.workers = processes, workers
+    def __init__(self, processes: int, workers: int | None, reanalyze: bool = False) -> None:
+        self.processes, self.workers, self.reanalyze = processes, workers, reanalyze
         self.pool: Executor | None = None
         self._context = process_pool(processes if processes > 1 else 0)
 
@@ -344,11 +327,11 @@ class _Analyser:
     def map(self, batches: Iterable[tuple[pl.DataFrame, list[Thread]]]) -> Iterator[pl.DataFrame]:
         if self.pool is None:
             for frame, threads in batches:
-                yield _analyse_batch(frame, threads, self.workers)
+                yield _analyse_batch(frame, threads, self.workers, self.reanalyze)
             return
         flight: deque[Future] = deque()
         for frame, threads in batches:
-            flight.append(self.pool.submit(_analyse_batch, frame, threads, 1))
+            flight.append(self.pool.submit(_analyse_batch, frame, threads, 1, self.reanalyze))
             if len(flight) > self.processes:
                 yield flight.popleft().result()
         while flight:
@@ -371,13 +354,17 @@ class _Writer:
         if self.folder is None:
             self.folder = tempfile.TemporaryDirectory(prefix="commentscope-parquet-")
         part = Path(self.folder.name) / f"part-{len(self.parts):06d}.parquet"
-        frame.write_parquet(part, compression="uncompressed", statistics=False)
+        parquet_frame(frame).write_parquet(part, compression="uncompressed", statistics=False)
         self.parts.append(part)
 
-    def close(self) -> None:
+    def close(self, metadata: str) -> None:
+        """Finish the output; a Parquet file gets the threads' ``metadata`` inside it."""
         try:
             if self.parts:
-                pl.scan_parquet(self.parts).sink_parquet(self.handle)
+                if len({tuple(pl.read_parquet_schema(part).items()) for part in self.parts}) > 1:
+                    for part in self.parts:  # a batch kept its times as text: every batch does, one at a time
+                        records_frame(pl.read_parquet(part)).write_parquet(part, compression="uncompressed")
+                pl.scan_parquet(self.parts).sink_parquet(self.handle, metadata={METADATA_KEY: metadata})
         finally:
             if self.folder is not None:
                 self.folder.cleanup()

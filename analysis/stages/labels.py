@@ -127,8 +127,8 @@ def score_labels(frame_machine: pl.DataFrame, labels: pl.DataFrame, column: str 
 
 def apply_labels(frame: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
     """Override ``stance`` with hand labels (CSV columns thread_id, id, stance): labelled comments get the
-    label, ``stance_confidence`` 1.0 and ``stance_source`` "label"; the rest keep the machine's stance with
-    ``stance_source`` "machine". Labels for comments not in the frame are ignored.
+    label, ``stance_confidence`` 1.0 and ``stance_source`` "human"; the rest keep their stance and its
+    source ("model" where the frame says nothing). Labels for comments not in the frame are ignored.
     """
     labels = _check_labels(labels, "stance").filter(pl.col("stance").is_not_null())
     for name in ("thread_id", "id", "stance"):
@@ -141,5 +141,28 @@ def apply_labels(frame: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
     return marked.with_columns(
         pl.when(labelled).then(pl.col("_label")).otherwise(pl.col("stance")).alias("stance"),
         pl.when(labelled).then(pl.lit(1.0)).otherwise(confidence).cast(pl.Float64).alias("stance_confidence"),
-        pl.when(labelled).then(pl.lit("label")).otherwise(pl.lit("machine")).alias("stance_source"),
+        pl.when(labelled).then(pl.lit("human"))
+        .otherwise(pl.col("stance_source") if "stance_source" in frame.columns else pl.lit(None, pl.String))
+        .fill_null("model").alias("stance_source"),
     ).drop("_label")
+
+
+def read_labels(path: str) -> pl.DataFrame:
+    """A user's labels file (CSV: thread_id, id, stance; other columns ignored), checked: UsageError
+    naming the file for anything but a CSV with those columns and the three stance values."""
+    from commentscope.scraper.errors import UsageError
+    from commentscope.scraper.sources import read_source
+
+    source = read_source(path)
+    fix = "give a CSV with the columns thread_id,id,stance"
+    try:
+        labels = pl.read_csv(source.data, schema_overrides={"thread_id": pl.String, "id": pl.String, "stance": pl.String})
+    except pl.exceptions.PolarsError as error:
+        raise UsageError(f"labels file is not a CSV ({str(error).splitlines()[0]})", path, fix) from None
+    missing = {"thread_id", "id", "stance"} - set(labels.columns)
+    if missing:
+        raise UsageError(f"labels file lacks the column(s) {', '.join(sorted(missing))}", path, fix)
+    bad = labels.filter(~pl.col("stance").is_in(LABEL_VALUES["stance"]))
+    if bad.height:
+        raise UsageError(f"labels file has stance {bad.get_column('stance')[0]!r}", path, "use favor, against or none")
+    return labels.select("thread_id", "id", "stance")

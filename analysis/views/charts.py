@@ -165,8 +165,10 @@ def reply_tree(frame: pl.DataFrame, limit: int = DETAIL_LIMIT) -> alt.TopLevelMi
 
 def stance(frame: pl.DataFrame, limit: int = DETAIL_LIMIT) -> alt.TopLevelMixin:
     """Favor / against / none tallies for the whole thread and per depth; each bar is split into its
-    authors' parts so a selected author's share lights up."""
-    title = "Stance toward the article"
+    authors' parts so a selected author's share lights up. The title names what stance was judged
+    toward (``stance_target``): the article, or the opening comment of a thread known without one."""
+    targets = set(frame.get_column("stance_target").drop_nulls()) if "stance_target" in frame.columns else set()
+    title = f"Stance toward the {'opening comment' if targets == {'opening comment'} else 'article'}"
     if frame.height == 0:
         return placeholder("No comments in this thread.", title)
     rows = data.stance_rows(frame, author_limit=None if frame.height <= limit else 30)

@@ -22,7 +22,7 @@ from commentscope.analysis.views.dashboard import checked_threads
 from commentscope.analysis.views.page import hoist_datasets, render
 from commentscope.scraper.errors import UsageError
 from commentscope.scraper.records import Thread
-from commentscope.scraper.store import atomic_open
+from commentscope.scraper.atomic import atomic_open
 
 Z95 = 1.959963984540054
 ALPHA = 0.05
@@ -146,13 +146,16 @@ METRIC_COLUMNS = (("comments", "comments", "int"), ("authors", "authors", "int")
                   ("reciprocity", "reciprocity", "share"), ("mean_sentiment", "mean sentiment", "signed"))
 
 
-def metrics_table(metrics: pl.DataFrame, labels: Mapping[str, str]) -> tuple[list[str], list[list[str]]]:
+def metrics_table(metrics: pl.DataFrame, labels: Mapping[str, str],
+                  sources: Mapping[str, str] | None = None) -> tuple[list[str], list[list[str]]]:
     """The metrics as table text: the headings after "thread", and one row of cells per thread (its
-    label first, then each metric, then each stance's share with its 95% interval)."""
-    headings = [title for _, title, _ in METRIC_COLUMNS] + [f"{s} (95% CI)" for s in STANCES]
+    label first, the file it was read from, then each metric, then each stance's share with its 95%
+    interval)."""
+    headings = ["from", *(title for _, title, _ in METRIC_COLUMNS), *(f"{s} (95% CI)" for s in STANCES)]
     rows = []
     for row in metrics.iter_rows(named=True):
-        cells = [labels[row["thread_id"]], *(_cell(row[name], kind) for name, _, kind in METRIC_COLUMNS)]
+        cells = [labels[row["thread_id"]], (sources or {}).get(row["thread_id"]) or "–",
+                 *(_cell(row[name], kind) for name, _, kind in METRIC_COLUMNS)]
         cells += [f"{_cell(row[f'{s}_share'], 'share')} ({_cell(row[f'{s}_lo'], 'share')}–"
                   f"{_cell(row[f'{s}_hi'], 'share')})" for s in STANCES]
         rows.append(cells)
@@ -183,7 +186,7 @@ def build_comparison(frame: pl.DataFrame, threads: Iterable[Thread]) -> str:
     labels = thread_labels(known[t] for t in with_comments)
     metrics = comparison_metrics(subset)
     slim, datasets = hoist_datasets(comparison_specs(subset, metrics, labels))
-    headings, rows = metrics_table(metrics, labels)
+    headings, rows = metrics_table(metrics, labels, {t: known[t].source for t in with_comments})
     payload = {"kind": "compare", "datasets": datasets,
                "charts": [{"name": name, "spec": spec, "click": None} for name, spec in slim.items()]}
     return render("comparison.html", title=f"Comparing {len(with_comments)} threads",

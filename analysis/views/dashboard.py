@@ -23,7 +23,7 @@ from commentscope.analysis.views.chart_data import DETAIL_LIMIT, STANCES
 from commentscope.analysis.views.page import hoist_datasets, render
 from commentscope.scraper.errors import UsageError
 from commentscope.scraper.records import Thread
-from commentscope.scraper.store import atomic_open, atomic_write_bytes
+from commentscope.scraper.atomic import atomic_open, atomic_write_bytes
 
 #: What a click on each view selects (None: clicks there select nothing).
 CLICK = {"overview": "author", "reply-tree": "author", "stance": "stance", "sentiment-time": "author",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from commentscope.scraper.errors import CommentscopeError, FetchError
 from commentscope.scraper.sources import Source
-from commentscope.scraper.store import atomic_write_bytes
+from commentscope.scraper.atomic import atomic_write_bytes
 
 
 def cache_paths(cache_dir: Path, url: str) -> tuple[Path, Path]:

@@ -2,7 +2,9 @@
 
 A format module has ``NAME``, ``DESCRIPTION``, ``detect(source) -> float`` (0 = not this format,
 1 = certainly this format; it looks only at ``source.head`` or cheap facts) and
-``parse(source, options) -> list[Thread]``.
+``parse(source, options) -> list[Thread]``; optionally ``merge_pages(threads)`` (pages of one thread
+given separately) and ``near_miss(source) -> (what, fix) | None`` (why a source that is nearly this
+format was refused, and the options that would read it).
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ def detect_format(source: Source) -> str:
         if score > best_score:
             best_name, best_score = name, score
     if best_name is None:
+        for module in FORMATS.values():
+            hint = getattr(module, "near_miss", None)
+            found = hint(source) if hint else None
+            if found:
+                raise FormatError(found[0], source.name, found[1])
         raise FormatError("is in no known comment format", source.name,
                           f"use --format to name one of: {', '.join(FORMATS)}")
     return best_name

@@ -9,7 +9,8 @@ no author; ``[dead]`` and ``[flagged]`` in the header or the dead-grey ``cdd`` t
 
 The story (``table.fatitem``) gives the title (``.titleline``), author, time, comment count and, for an
 Ask HN, the text (``.toptext``). On a comment's own page the fat item is that comment: it is kept as the
-first comment and the rows below answer it.
+first comment and the rows below answer it; its ``parent`` link becomes its ``parent_id`` (flag ``orphan``:
+that parent is not on the page).
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ def parse(source: Source, options: object = None) -> list[Thread]:
                         f"comment ({story_id})")
     thread_id = f"hn-{story_id}"
     linked = link_comments(raws, thread_id=thread_id, source_format=NAME, where=source.name)
+    if base is not None and linked.orphans.get(base):
+        # The focused comment's page links its parent: the comment answers that one, which is not on the
+        # page. It keeps the parent's id (and the flag orphan: the parent is not in this file).
+        linked.comments[0] = linked.comments[0].replace(parent_id=linked.orphans[base], reply_evidence="markup",
+                                                         reply_confidence=1.0)
     thread = Thread(thread_id=thread_id, source_format=NAME, source=source.name, url=item_url(story_id),
                     site="Hacker News", site_url=HN_URL, comments=linked.comments,
                     warnings=warnings + linked.warnings, orphans=linked.orphans or None)

@@ -13,7 +13,8 @@ import sys
 from typing import Any, Iterator
 
 from commentscope.scraper.errors import FormatError
-from commentscope.scraper.formats.shared.tabular import GUESSES, normalize_header, resolve_columns, rows_to_threads
+from commentscope.scraper.formats.shared.tabular import (GUESSES, normalize_header, resolve_columns, rows_to_threads,
+                                                        show_columns)
 from commentscope.scraper.records import Thread
 from commentscope.scraper.sources import Source
 
@@ -47,6 +48,24 @@ def detect(source: Source) -> float:
     if has & {"id", "parent", "time"}:
         return 0.6
     return 0.0
+
+
+def near_miss(source: Source) -> tuple[str, str] | None:
+    """What to tell a user whose file ``detect`` refused though its first line is a table's header:
+    the columns found, and the flags that map them. None when the first line is no header."""
+    first = _first_line(source.head)
+    if not first or first[0] in "<{[#" or len(first) > 4096:
+        return None
+    delimiter = _header_delimiter(first)
+    try:
+        cells = next(csv.reader([first], delimiter=delimiter)) if delimiter else []
+    except csv.Error:
+        return None
+    if len(cells) < 2 or any(len(cell) > _MAX_HEADER_CELL for cell in cells):
+        return None
+    return (f"looks like a table with the columns {show_columns(cells)}, none of them a comment-text column "
+            "commentscope knows", f"read it with --format {NAME} --text-col COLUMN (and --author-col, --time-col, "
+            "--id-col, --parent-col, --thread-col for the others)")
 
 
 def parse(source: Source, options: Any = None) -> list[Thread]:
