@@ -216,11 +216,14 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Write one self-contained HTML dashboard per thread into DIR (default dashboards/) and print each
-    path. With no input, the embedded seed thread. --png/--svg also write each chart as an image.
+    path. With no input, the embedded seed thread. --png/--svg also write each chart as an image. Given
+    two or more threads, also write comparison.html (when two have comments) and index.html, which
+    links every page with one line of figures per thread.
 
-    Example: commentscope dashboard comments.jsonl -o dashboards/
+    Example: commentscope dashboard comments.jsonl other.jsonl -o dashboards/
     """
-    from commentscope.analysis.views.dashboard import write_dashboards
+    from commentscope.analysis.views.collection import write_collection
+    from commentscope.analysis.views.dashboard import checked_threads, write_dashboards
 
     inputs = args.inputs or [str(SEED_PATH)]
     analysed, threads = _analysed(args, inputs, None)
@@ -229,7 +232,11 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             thread.source = "the embedded seed thread (scraper/data/seed.txt)"
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path in write_dashboards(analysed, threads, out_dir, png=args.png, svg=args.svg):
+    threads = checked_threads(threads, analysed.get_column("thread_id").unique(maintain_order=True))
+    several = len(threads) >= 2
+    pages = write_dashboards(analysed, threads, out_dir, png=args.png, svg=args.svg, collection=several)
+    written = [*pages, *(write_collection(analysed, threads, pages, out_dir) if several else [])]
+    for path in written:
         print(path)
         _say(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
     return 0

@@ -108,7 +108,7 @@ def load(inputs: Iterable[str | Path] | pl.DataFrame, options: ReadOptions | Non
             raw.append(spec)
     flush_raw()
     check_unique_threads(threads)
-    frame = pl.concat(frames, how="vertical") if frames else comments_frame([])
+    frame = pl.concat(frames, how="diagonal_relaxed") if frames else comments_frame([])
     return frame, threads
 
 

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from commentscope.analysis.views import chart_data as data
-from commentscope.analysis.views.charts import CHARTS
+from commentscope.analysis.views.charts import CHARTS, HELP
 from commentscope.analysis.views.chart_data import MAX_ROWS
 from commentscope.analysis.views.compare import build_comparison, comparison_metrics, stance_test, write_comparison
 from commentscope.analysis.views.dashboard import build_dashboard, safe_name, write_dashboards
@@ -24,9 +24,10 @@ from commentscope.scraper.store import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = ROOT / "tests" / "data" / "xss" / "analysed.jsonl"
-CHART_NAMES = ["overview", "reply-tree", "stance", "sentiment-time", "participation", "reply-matrix", "chains"]
+CHART_NAMES = ["reply-tree", "chains", "exchanges", "stance", "participation", "sentiment-time", "confidence"]
 ANALYSED_SCHEMA = {**COMMENT_SCHEMA, "sentiment": pl.Float64, "sentiment_label": pl.String, "stance": pl.String,
-                   "stance_confidence": pl.Float64, "agreement": pl.String, "depth": pl.Int64, "root_id": pl.String}
+                   "stance_confidence": pl.Float64, "agreement": pl.String, "agreement_confidence": pl.Float64,
+                   "depth": pl.Int64, "root_id": pl.String}
 
 
 # ---- analysed frames built in code ---------------------------------------------------------------------
@@ -41,7 +42,7 @@ def comment(thread: str, i: int, author: str, parent: str | None, depth: int, ro
             "reply_confidence": None if evidence is None else 1.0 if evidence == "markup" else 0.6,
             "source_format": "test", "author_url": None, "flags": [], "quotes": [], "sentiment": sentiment,
             "sentiment_label": label, "stance": stance, "stance_confidence": 0.7, "agreement": agreement,
-            "depth": depth, "root_id": root}
+            "agreement_confidence": None if agreement is None else 0.8, "depth": depth, "root_id": root}
 
 
 def make_thread(thread_id: str, **meta: str) -> Thread:
@@ -139,26 +140,39 @@ def test_stance_rows_tally_overall_and_per_depth_by_author():
     assert depth2 == [("favor", "Ann", 1), ("against", "Dee", 1)]
 
 
-def test_participation_counts_comments_per_author_and_stance():
+def test_participation_counts_comments_per_author_and_stance_split_by_chain():
     rows = data.participation_rows(tiny_frame())
-    assert rows.select("author", "stance", "n").rows() == [
-        ("Ann", "favor", 2), ("Bob", "against", 2), ("Cy", "none", 1), ("Dee", "against", 1), ("Eve", "none", 1)]
+    totals = rows.group_by("author", "stance", maintain_order=True).agg(pl.col("n").sum()).rows()
+    assert totals == [("Ann", "favor", 2), ("Bob", "against", 2), ("Cy", "none", 1), ("Dee", "against", 1), ("Eve", "none", 1)]
+    assert rows.filter(pl.col("author") == "Bob").select("root_id", "n").rows() == [("1", 1), ("4", 1)]
+    assert rows.get_column("rank").unique(maintain_order=True).to_list() == [0, 1, 2, 3, 4]
 
 
 def test_participation_pools_authors_beyond_the_limit():
     frame = synthetic_frame(300, authors=80)
-    rows = data.participation_rows(frame, author_limit=10)
+    rows = data.participation_rows(frame, author_limit=10, detailed=False)
     assert rows.get_column("author").n_unique() == 11
     assert rows.get_column("n").sum() == 300
+    assert rows.get_column("root_id").null_count() == rows.height
     pooled = rows.filter(pl.col("grouped")).get_column("author").unique().to_list()
     others = frame.get_column("author").n_unique() - 10
     assert pooled == [f"other ({others} authors)"]
 
 
-def test_reply_matrix_counts_replies_and_agreement_per_author_pair():
-    rows = data.matrix_rows(tiny_frame())
-    assert rows.select("author", "target", "n", "score", "n_against").rows() == [
-        ("Ann", "Bob", 1, -1.0, 0), ("Bob", "Ann", 1, -1.0, 1), ("Bob", "Cy", 1, 0.0, 1), ("Dee", "Bob", 1, 1.0, 1)]
+def test_exchanges_count_replies_per_author_pair_and_agreement():
+    rows = data.exchange_rows(tiny_frame())
+    assert rows.select("pair", "agreement", "n", "total", "n_against").rows() == [
+        ("Bob → Ann", "disagree", 1, 1, 1), ("Ann → Bob", "disagree", 1, 1, 0), ("Bob → Cy", "neutral", 1, 1, 1),
+        ("Dee → Bob", "agree", 1, 1, 1)]
+    assert rows.get_column("chains").to_list() == [["1"], ["1"], ["4"], ["4"]]
+
+
+def test_exchanges_keep_the_busiest_pairs():
+    rows = data.exchange_rows(synthetic_frame(400, authors=30), pair_limit=5)
+    totals = rows.unique("pair", keep="first", maintain_order=True).get_column("total").to_list()
+    assert len(totals) == 5 and totals == sorted(totals, reverse=True)
+    assert rows.group_by("pair").agg(pl.col("n").sum(), pl.col("total").first()).filter(
+        pl.col("n") != pl.col("total")).height == 0
 
 
 def test_chains_measure_longest_path_and_back_and_forth():
@@ -166,6 +180,39 @@ def test_chains_measure_longest_path_and_back_and_forth():
     assert rows.select("root_id", "length", "size", "aba", "back_and_forth").rows() == [
         ("1", 3, 3, 1, True), ("4", 3, 3, 0, False), ("7", 1, 1, 0, False)]
     assert rows.get_column("pairs").to_list()[0] == ["against:Bob", "favor:Ann"]
+
+
+def test_chain_bars_show_the_chains_that_drew_replies_by_stance():
+    rows = data.chain_bars(tiny_frame())
+    assert rows.select("label", "stance", "n", "size", "aba").rows() == [
+        ("#1 Ann", "favor", 2, 3, 1), ("#1 Ann", "against", 1, 3, 1), ("#4 Cy", "against", 2, 3, 0),
+        ("#4 Cy", "none", 1, 3, 0)]
+
+
+def test_deleted_authors_are_named_never_blank():
+    rows = tiny_rows()
+    rows[1]["author"], rows[1]["flags"] = "", ["deleted"]
+    rows[4]["author"], rows[4]["flags"] = None, ["removed"]
+    rows[6]["author"] = "  "
+    authors = data.normalise(analysed(rows)).get_column("author").to_list()
+    assert authors == ["Ann", "[deleted]", "Ann", "Cy", "[removed]", "Dee", "[deleted]"]
+
+
+def test_low_confidence_labels_are_marked_uncertain_unless_a_person_set_them():
+    rows = tiny_rows()
+    rows[0]["stance_confidence"], rows[1]["stance_confidence"], rows[2]["stance_confidence"] = 0.3, 0.49, None
+    frame = analysed(rows).with_columns(
+        pl.Series("stance_source", ["model", "human", "model", "model", "model", "model", "model"]))
+    norm = data.normalise(frame)
+    assert norm.get_column("uncertain").to_list() == [True, False, False, False, False, False, False]
+    assert norm.get_column("human").to_list() == [False, True, False, False, False, False, False]
+
+
+def test_day_marks_fall_where_a_new_day_starts():
+    marks = data.day_marks(synthetic_frame(600))  # a comment every 3 minutes from 1 March
+    assert marks.select("seq", "day").rows() == [(480, "2024-03-02")]
+    assert marks.get_column("label").to_list() == ["2 Mar"]
+    assert data.day_marks(tiny_frame()).height == 0
 
 
 def test_missing_analysed_columns_are_an_input_error_with_a_fix():
@@ -183,49 +230,80 @@ def test_registry_names_every_view():
 @pytest.mark.parametrize("name", CHART_NAMES)
 def test_every_view_declares_the_shared_selection_params(name):
     spec = CHARTS[name](tiny_frame()).to_dict()
-    assert {p["name"]: p.get("value") for p in spec["params"]} == {"sel_author": None, "sel_stance": None}
+    assert {p["name"]: p.get("value") for p in spec["params"]} == {"sel_author": None, "sel_stance": None,
+                                                                    "sel_chain": None}
 
 
-def test_overview_draws_one_mark_per_comment_with_size_colour_shape():
-    spec = CHARTS["overview"](tiny_frame()).to_dict()
-    assert list(rows_of(spec).values()) == [7]
-    encoding = spec["encoding"]
-    assert (encoding["size"]["field"], encoding["color"]["field"], encoding["shape"]["field"]) == (
-        "length", "sentiment", "stance")
-    assert encoding["opacity"]["condition"][0]["test"].startswith("(sel_author == null")
-    assert [t["field"] for t in encoding["tooltip"]] == ["position", "author", "time", "stance", "sentiment", "snippet"]
+def test_every_view_has_plain_words_help():
+    assert set(HELP) == set(CHART_NAMES) and all(len(HELP[name]) > 40 for name in CHART_NAMES)
 
 
-def test_reply_tree_draws_edges_dashed_by_evidence_and_nodes_by_stance():
+def test_reply_tree_colours_edges_by_agreement_styles_them_by_evidence_and_names_authors():
     spec = CHARTS["reply-tree"](tiny_frame()).to_dict()
-    edges, nodes = spec["layer"]
+    edges, nodes, names = spec["layer"]
     assert edges["mark"]["type"] == "rule" and edges["transform"] == [{"filter": "datum.parent_seq != null"}]
+    assert edges["encoding"]["color"]["field"] == "reply_label"
+    assert edges["encoding"]["color"]["scale"]["domain"] == ["agree", "neutral", "disagree"]
     dash = edges["encoding"]["strokeDash"]
-    assert dash["field"] == "reply_evidence"
-    assert dash["scale"]["domain"] == ["markup", "address", "mention", "inferred"]
-    assert dash["scale"]["range"][0] == [1, 0]
+    assert dash["field"] == "link"
+    assert dash["scale"]["domain"] == ["the source's threading", "explicit cue (@name, quote, header)",
+                                       "weak cue (a name, shared words)"]
+    assert len({tuple(d) for d in dash["scale"]["range"]}) == 3
     assert (edges["encoding"]["x2"]["field"], edges["encoding"]["y2"]["field"]) == ("depth", "seq")
     assert nodes["encoding"]["color"]["field"] == "stance"
+    assert names["mark"]["type"] == "text" and names["encoding"]["text"]["field"] == "author"
+    assert spec["resolve"] == {"scale": {"color": "independent"}}
+
+
+def test_faded_marks_show_labels_below_the_confidence_line():
+    opacity = CHARTS["reply-tree"](tiny_frame()).to_dict()["layer"][1]["encoding"]["opacity"]
+    assert opacity["condition"][0]["value"] == 0.12 and opacity["condition"][0]["test"].startswith("!(")
+    assert opacity["condition"][1] == {"test": "datum.uncertain", "value": 0.4}
+    assert opacity["value"] == 1.0
 
 
 def test_per_comment_views_share_one_dataset():
-    names = {name: set(rows_of(CHARTS[name](tiny_frame()).to_dict())) for name in
-             ("overview", "reply-tree", "sentiment-time")}
-    assert names["overview"] <= names["reply-tree"] and names["overview"] <= names["sentiment-time"]
+    names = {name: set(rows_of(CHARTS[name](tiny_frame()).to_dict())) for name in ("reply-tree", "sentiment-time")}
+    assert names["reply-tree"] & names["sentiment-time"]
 
 
-def test_sentiment_over_time_uses_time_when_present_else_order():
-    timed = CHARTS["sentiment-time"](synthetic_frame(40)).to_dict()
+def test_sentiment_runs_in_reading_order_with_a_rule_where_each_day_starts():
+    timed = CHARTS["sentiment-time"](synthetic_frame(600)).to_dict()
+    dots = next(layer for layer in timed["layer"] if layer["mark"]["type"] == "circle")
+    assert dots["encoding"]["x"]["field"] == "seq"
+    rules = [layer for layer in timed["layer"] if layer["mark"].get("strokeDash") == [3, 3]]
+    assert len(rules) == 1
     untimed = CHARTS["sentiment-time"](tiny_frame()).to_dict()
-    assert timed["layer"][1]["encoding"]["x"] == {"field": "time", "title": "time", "type": "temporal"}
-    assert untimed["layer"][1]["encoding"]["x"]["field"] == "seq"
+    assert not any(layer["mark"].get("strokeDash") for layer in untimed["layer"])
 
 
-def test_thread_without_replies_gets_a_placeholder_matrix():
+@pytest.mark.parametrize("name", ["reply-tree", "chains", "exchanges", "stance", "participation", "sentiment-time"])
+def test_count_axes_of_a_small_thread_list_whole_numbers(name):
+    rows = [comment("two", 1, "Ann", None, 0, "1", "favor", 0.5),
+            comment("two", 2, "Bob", "1", 1, "1", "against", -0.2, "disagree", "markup")]
+    spec = json.dumps(CHARTS[name](analysed(rows)).to_dict())
+    lists = [json.loads(v) for v in re.findall(r'"values": (\[[^\]]*\])', spec)]
+    assert lists and all(all(isinstance(v, int) for v in values) for values in lists)
+    assert '"tickMinStep"' not in spec
+
+
+def test_thread_without_replies_gets_placeholders_for_the_reply_views():
     rows = [comment("flat", i, f"a{i}", None, 0, str(i), "none", 0.0) for i in range(1, 4)]
-    spec = CHARTS["reply-matrix"](analysed(rows)).to_dict()
+    spec = CHARTS["exchanges"](analysed(rows)).to_dict()
     assert spec["mark"]["type"] == "text"
-    assert list(spec["datasets"].values())[0] == [{"message": "No replies in this thread: every comment answers the article."}]
+    assert list(spec["datasets"].values())[0] == [
+        {"message": "No replies in this thread: every comment answers the article."}]
+    chains = CHARTS["chains"](analysed(rows)).to_dict()
+    assert list(chains["datasets"].values())[0][0]["message"].startswith("No comment drew a reply")
+
+
+def test_confidence_view_draws_every_label_with_the_fading_line():
+    spec = CHARTS["confidence"](tiny_frame()).to_dict()
+    marks, rule, _ = spec["layer"]
+    rows = spec["datasets"][marks["data"]["name"]]
+    assert len(rows) == 7 + 4  # a stance for every comment, an agreement for every reply
+    assert {row["row"] for row in rows} >= {"stance: favor", "agreement: disagree"}
+    assert spec["datasets"][rule["data"]["name"]][0]["x"] == 0.5
 
 
 def test_large_threads_switch_to_aggregated_views_under_the_row_limit():
@@ -233,19 +311,24 @@ def test_large_threads_switch_to_aggregated_views_under_the_row_limit():
     for name, build in CHARTS.items():
         spec = build(frame).to_dict()
         assert max(rows_of(spec).values()) <= MAX_ROWS, name
-    overview = CHARTS["overview"](frame).to_dict()
-    assert overview["encoding"]["size"]["field"] == "n"
-    assert sum(row["n"] for row in list(overview["datasets"].values())[0]) == 6000
     tree = CHARTS["reply-tree"](frame).to_dict()
     assert tree["mark"]["type"] == "bar" and tree["encoding"]["y"]["field"] == "depth"
+    binned = spec_rows(CHARTS["confidence"](frame).to_dict(), "circle")
+    assert sum(row["n"] for row in binned) == 6000 + int(frame.get_column("parent_id").is_not_null().sum())
 
 
 def test_limit_switches_views_to_aggregated_forms():
     frame = synthetic_frame(120)
-    detailed = CHARTS["overview"](frame, limit=500).to_dict()
-    binned = CHARTS["overview"](frame, limit=50).to_dict()
-    assert list(rows_of(detailed).values()) == [120]
-    assert binned["encoding"]["x"]["field"] == "first"
+    detailed = CHARTS["sentiment-time"](frame, limit=500).to_dict()
+    binned = CHARTS["sentiment-time"](frame, limit=50).to_dict()
+    assert any(layer["mark"]["type"] == "circle" for layer in detailed["layer"])
+    assert any(layer["mark"]["type"] == "area" for layer in binned["layer"])
+
+
+def spec_rows(spec: dict, mark: str) -> list[dict]:
+    """The rows of the layer drawn with ``mark``."""
+    layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == mark)
+    return spec["datasets"][layer["data"]["name"]]
 
 
 # ---- the page --------------------------------------------------------------------------------------------
@@ -312,7 +395,8 @@ def test_hostile_thread_is_escaped_in_the_header_and_the_payload():
     head = page.split('<script type="application/json"', 1)[0]
     assert "<script>window" not in head and "<img src=x" not in head
     assert "Hostile &lt;/script&gt;&lt;script&gt;window.__xss=1&lt;/script&gt;" in head
-    assert "href=" not in head
+    assert re.findall(r"href=", head) == ["href="] and 'href="#cs-correct"' in head  # no link from a javascript: URL
+    assert "by <b class=\"cs-article-author\">&lt;script&gt;window.__xss=1&lt;/script&gt;</b>" in head
     payload = page_payload(page)
     assert [c["author"] for c in payload["comments"]] == frame.get_column("author").to_list()
     assert payload["comments"][3]["text"].endswith("line\u2028separator\u2029paragraph")
@@ -352,7 +436,8 @@ def test_thread_without_comments_still_gets_a_page():
     page = build_dashboard(tiny_frame(), make_thread("empty", title="Nobody commented"))
     payload = page_payload(page)
     assert payload["comments"] == []
-    assert "<li><b>0</b> comments</li>" in page
+    assert '<li title="comments in this thread"><b>0</b> comments</li>' in page
+    assert payload["sides"]["favor"] == {"comments": 0, "uncertain": 0, "quotes": []} and payload["answered"] == []
 
 
 def test_large_thread_page_stays_bounded():
@@ -443,7 +528,8 @@ def test_seed_dashboard_through_the_pipeline(tmp_path):
     paths = write_dashboards(result, threads, tmp_path)
     assert len(paths) == len(threads) == 1
     payload = page_payload(paths[0].read_text(encoding="utf-8"))
-    overview = next(c for c in payload["charts"] if c["name"] == "overview")
-    rows = payload["datasets"][overview["spec"]["usermeta"]["datasets"][0]]
+    tree = next(c for c in payload["charts"] if c["name"] == "reply-tree")
+    [rows] = [payload["datasets"][name] for name in tree["spec"]["usermeta"]["datasets"]]
     assert len(rows) == result.height
     assert [r["author"] for r in rows] == result.sort("position").get_column("author").to_list()
+    assert sorted(c["position"] for c in payload["comments"]) == list(range(1, 25))

@@ -144,6 +144,15 @@ def test_only_what_lacks_a_label_is_classified(scraped, tmp_path):
     assert {stances[str(k)] for k in range(2, 25)} == {"none"}
 
 
+def test_analysed_records_and_raw_sources_mix_in_one_command(scraped, tmp_path):
+    run_cli("analyze", scraped / "c.jsonl", "--labels", LABELS, "-o", tmp_path / "corrected.parquet")
+    rows = tally_rows(run_cli("tally", tmp_path / "corrected.parquet", REDDIT))
+    assert {row["thread"] for row in rows} == {SEED_THREAD_ID, "reddit-1b7x2qk"}
+    gold = pl.read_csv(LABELS, schema_overrides={"id": pl.String})
+    seed = next(row for row in rows if row["thread"] == SEED_THREAD_ID)
+    assert seed["favor"] == gold.filter(pl.col("stance") == "favor").height
+
+
 # --- formats by extension, refusals, what was written --------------------------------------------------
 
 @pytest.mark.parametrize("command, out, known", [

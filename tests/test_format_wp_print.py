@@ -67,6 +67,31 @@ def test_seed_metadata(seed_thread):
     assert seed_thread.warnings == []
 
 
+def test_seed_article_author_comes_from_its_closing_bio(seed_thread):
+    # No "Posted By" byline; the article ends "Gareth Porter is an independent journalist and ...".
+    assert seed_thread.article_author == "Gareth Porter"
+    assert seed_thread.article_text.endswith("(Just World Books, 2014).")  # the bio stays in the text
+
+
+def _article(body: str, byline: str = "") -> str:
+    return f"Title\n\n{byline}\n\n{body}\n\n#1 Comment By A On May 1, 2020 @ 1:00 pm\n\nhello\n"
+
+
+@pytest.mark.parametrize(("body", "byline", "author"), [
+    ("First paragraph.\n\nJane van Doe is a planner and writer.", "", None),  # "van": not capitalised
+    ("First paragraph.\n\nJane Q. Doe is a planner and writer.", "", "Jane Q. Doe"),
+    ("First paragraph.\n\nMaria Lopez was the paper's editor until 2019.", "", "Maria Lopez"),
+    ("First paragraph.\n\nJane Doe is a planner.", "Posted By Sam Roe On May 1, 2020", "Sam Roe"),
+    ("First paragraph.\n\nThe Pentagon is the largest office building in the world.", "", None),
+    ("Jane Doe is a planner.", "", None),  # the only paragraph is the article, not a bio
+    ("Jane Doe is a planner.\n\nThe end of the story.", "", None),  # a bio must close the article
+    ("First.\n\nJane Doe is a planner. " + "More words here. " * 50, "", None),  # too long for a bio
+])
+def test_closing_bio_names_the_author_only_without_a_byline(body, byline, author):
+    [thread] = wp_print.parse(Source(name="bio", data=_article(body, byline).encode()))
+    assert thread.article_author == author
+
+
 @pytest.mark.parametrize("name", sorted(p.name[: -len(".expected.json")] for p in CASES.glob("*.expected.json")))
 def test_page_matches_expected(name):
     expected = json.loads((CASES / f"{name}.expected.json").read_text(encoding="utf-8"))

@@ -27,7 +27,7 @@ from commentscope.scraper.atomic import atomic_open
 Z95 = 1.959963984540054
 ALPHA = 0.05
 PERMUTATIONS = 9999
-LABEL_CHARS = 48
+LABEL_CHARS = 80
 
 
 def _wilson(k: str, n: str) -> tuple[pl.Expr, pl.Expr]:
@@ -119,7 +119,7 @@ def stance_test(frame: pl.DataFrame, alpha: float = ALPHA) -> dict[str, Any]:
 
 
 def thread_labels(threads: Iterable[Thread]) -> dict[str, str]:
-    """thread_id -> a short unique axis label (the title, cut to 48 characters, or the id)."""
+    """thread_id -> a short unique axis label (the title, cut to 80 characters, or the id)."""
     labels: dict[str, str] = {}
     for thread in threads:
         text = thread.title or thread.thread_id
@@ -144,13 +144,27 @@ def _cell(value: Any, kind: str) -> str:
 METRIC_COLUMNS = (("comments", "comments", "int"), ("authors", "authors", "int"), ("max_depth", "max depth", "int"),
                   ("chains", "chains", "int"), ("back_and_forth", "A-B-A replies", "int"),
                   ("reciprocity", "reciprocity", "share"), ("mean_sentiment", "mean sentiment", "signed"))
+#: What each heading means, in plain words (the page shows them under the table).
+METRIC_HELP = {
+    "comments": "comments in the thread",
+    "authors": "different names that commented",
+    "max depth": "the longest run of replies to replies (0: nobody replied to anyone)",
+    "chains": "top-level comments that drew at least one reply: each starts a chain of replies",
+    "A-B-A replies": "back-and-forth replies: A answers B, who had answered A",
+    "reciprocity": "of the pairs where one author answered another, the share where the other answered back",
+    "mean sentiment": "the average tone of the comments, from −1 (negative) to +1 (positive)",
+    "favor (95% CI)": "share of comments labelled as supporting the article, with the range it would likely "
+                      "fall in 95 times out of 100 (Wilson interval); wide for small threads",
+    "against (95% CI)": "share of comments labelled as opposing the article, with its 95% interval",
+    "none (95% CI)": "share of comments labelled as taking no side, with its 95% interval",
+}
 
 
 def metrics_table(metrics: pl.DataFrame, labels: Mapping[str, str],
                   sources: Mapping[str, str] | None = None) -> tuple[list[str], list[list[str]]]:
     """The metrics as table text: the headings after "thread", and one row of cells per thread (its
     label first, the file it was read from, then each metric, then each stance's share with its 95%
-    interval)."""
+    interval). ``labels`` here are the full titles: the table wraps them."""
     headings = ["from", *(title for _, title, _ in METRIC_COLUMNS), *(f"{s} (95% CI)" for s in STANCES)]
     rows = []
     for row in metrics.iter_rows(named=True):
@@ -184,16 +198,18 @@ def build_comparison(frame: pl.DataFrame, threads: Iterable[Thread]) -> str:
     subset = subset.join(pl.DataFrame({"thread_id": with_comments}).with_row_index("_order"), on="thread_id") \
         .sort("_order", "position").drop("_order")
     labels = thread_labels(known[t] for t in with_comments)
+    titles = {t: known[t].title or t for t in with_comments}
     metrics = comparison_metrics(subset)
     slim, datasets = hoist_datasets(comparison_specs(subset, metrics, labels))
-    headings, rows = metrics_table(metrics, labels, {t: known[t].source for t in with_comments})
+    headings, rows = metrics_table(metrics, titles, {t: known[t].source for t in with_comments})
     payload = {"kind": "compare", "datasets": datasets,
                "charts": [{"name": name, "spec": spec, "click": None} for name, spec in slim.items()]}
     return render("comparison.html", title=f"Comparing {len(with_comments)} threads",
                   counts=[(f"{subset.height:,}", "comments"), (f"{subset.get_column('author').n_unique():,}", "authors")],
-                  headings=headings, rows=rows, statement=stance_test(subset)["statement"],
+                  headings=[(h, METRIC_HELP.get(h, "")) for h in headings], rows=rows,
+                  statement=stance_test(subset)["statement"],
                   left_out=[thread.title or thread.thread_id for t, thread in known.items() if t not in present],
-                  charts=list(slim), payload=payload)
+                  charts=[(name, "") for name in slim], payload=payload)
 
 
 def write_comparison(frame: pl.DataFrame, threads: Iterable[Thread], out: Path) -> Path:

@@ -30,7 +30,7 @@ def _labelled(frame: pl.DataFrame, labels: Mapping[str, str]) -> pl.DataFrame:
 
 def thread_colour(labels: Mapping[str, str]) -> alt.Color:
     return alt.Color("thread:N", title="thread", scale=alt.Scale(domain=list(labels.values()), scheme="tableau10"),
-                     legend=alt.Legend(labelLimit=260))
+                     legend=alt.Legend(labelLimit=420))
 
 
 def stance_shares(metrics: pl.DataFrame, labels: Mapping[str, str]) -> alt.TopLevelMixin:
@@ -45,7 +45,7 @@ def stance_shares(metrics: pl.DataFrame, labels: Mapping[str, str]) -> alt.TopLe
     ])
     rows = _labelled(rows, labels).sort("thread", "stance")
     colour = alt.Color("stance:N", scale=alt.Scale(domain=list(STANCES), range=list(STANCE_COLOURS)))
-    y = alt.Y("thread:N", sort=by_rank("thread_rank"), title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("thread:N", sort=by_rank("thread_rank"), title=None, axis=alt.Axis(labelLimit=420))
     offset = alt.YOffset("stance:N", sort=list(STANCES))
     scale, axis = alt.Scale(domain=[0, 1]), alt.Axis(format="%")
     tooltip = ["thread:N", "stance:N", alt.Tooltip("n:Q", title="comments"), alt.Tooltip("comments:Q", title="of"),
@@ -78,7 +78,7 @@ def sentiment_distribution(frame: pl.DataFrame, labels: Mapping[str, str]) -> al
         x2="end:Q",
         y=alt.Y("share:Q", title="share of comments", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=thread_colour(labels), row=alt.Row("thread:N", sort=by_rank("thread_rank"), title=None,
-                                                  header=alt.Header(labelLimit=260, labelAngle=0, labelAlign="left")),
+                                                  header=alt.Header(labelLimit=480, labelAngle=0, labelAlign="left")),
         tooltip=["thread:N", alt.Tooltip("start:Q", title="from"), alt.Tooltip("end:Q", title="to"),
                  alt.Tooltip("n:Q", title="comments"), alt.Tooltip("share:Q", format=".1%")],
     ).properties(width=WIDTH - 120, height=90)

@@ -1,5 +1,10 @@
 """The thread dashboard: one self-contained HTML page per thread, written into ``dashboards/``.
 
+A page reads top to bottom: the article and the thread's counts (``header``), how far to trust the
+labels (``trust``), what each side says and the most answered comments (``sides``, ``conversation``),
+then the conversation threaded beside the views (``charts``), linked by one selection (an author, a
+stance, a chain), and how to correct the labels.
+
 The page holds Vega, Vega-Lite and vega-embed (the ``vl-convert`` bundle), the chart specs and the
 comments inline, so it opens from disk with no network. Comment text, author names, titles and URLs are
 hostile input: they travel only inside ``<script type="application/json">`` with ``<``, ``>``, ``&``,
@@ -19,18 +24,24 @@ from typing import Any, Iterable, Mapping
 import polars as pl
 
 from commentscope.analysis.views import chart_data as data
+from commentscope.analysis.views import trust
 from commentscope.analysis.views.chart_data import DETAIL_LIMIT, STANCES
+from commentscope.analysis.views.conversation import conversation_rows, most_answered
+from commentscope.analysis.views.header import article_context, header_counts
 from commentscope.analysis.views.page import hoist_datasets, render
+from commentscope.analysis.views.sides import side_summary
 from commentscope.scraper.errors import UsageError
 from commentscope.scraper.records import Thread
 from commentscope.scraper.atomic import atomic_open, atomic_write_bytes
 
 #: What a click on each view selects (None: clicks there select nothing).
-CLICK = {"overview": "author", "reply-tree": "author", "stance": "stance", "sentiment-time": "author",
-         "participation": "author", "reply-matrix": "author", "chains": None}
-#: Comment text in the table is cut to this many characters in threads above the detail limit.
-LARGE_TEXT_CHARS = 280
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+CLICK = {"reply-tree": "author", "chains": "chain", "exchanges": "author", "stance": "stance",
+         "participation": "author", "sentiment-time": "author", "confidence": "author"}
+#: The collection index every page of a several-thread run links back to.
+INDEX_NAME = "index.html"
+#: Names a thread page may not take: Windows device names, and the collection's own pages.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
+             "index", "comparison"}
 
 
 def checked_threads(threads: Iterable[Thread], thread_ids: Iterable[str | None] = ()) -> list[Thread]:
@@ -74,34 +85,19 @@ def chart_specs(comments: pl.DataFrame, limit: int = DETAIL_LIMIT) -> dict[str, 
     return {name: build(comments, limit=limit).to_dict() for name, build in CHARTS.items()}
 
 
-def _table_rows(comments: pl.DataFrame, limit: int) -> list[dict[str, Any]]:
-    points = data.comment_points(comments)
-    texts = data.normalise(comments).get_column("text")
-    if comments.height > limit:
-        texts = pl.Series([t if len(t) <= LARGE_TEXT_CHARS else t[:LARGE_TEXT_CHARS] + "…" for t in texts.to_list()])
-    table = points.select("position", "author", "time", "stance", "sentiment", "depth").with_columns(texts.alias("text"))
-    return table.to_dicts()
-
-
-def _authors(comments: pl.DataFrame) -> list[list[Any]]:
-    counts = data.normalise(comments).group_by("author").len().sort(["len", "author"], descending=[True, False])
-    return [[author, count] for author, count in counts.iter_rows()]
-
-
-def _counts(comments: pl.DataFrame) -> list[tuple[str, str]]:
-    norm = data.normalise(comments)
-    replies = int(norm.get_column("depth").gt(0).sum())
-    deepest = int(norm.get_column("depth").max() or 0) if norm.height else 0
-    stance = norm.get_column("stance").value_counts()
-    tally = {s: int(stance.filter(pl.col("stance") == s).get_column("count").sum()) for s in STANCES}
-    return [(f"{norm.height:,}", "comments"), (f"{norm.get_column('author').n_unique():,}", "authors"),
-            (f"{replies:,}", "replies"), (f"{norm.height - replies:,}", "top-level"), (str(deepest), "deepest level"),
-            *[(f"{tally[s]:,}", s) for s in STANCES]]
-
-
 def _source(thread: Thread) -> list[tuple[str, str]]:
     parts = [("site", thread.site), ("URL", thread.url), ("source", thread.source), ("format", thread.source_format)]
     return [(label, value) for label, value in parts if value]
+
+
+def _chains(conversation: list[dict[str, Any]]) -> list[list[Any]]:
+    """The chain menu: [root id, "#1 Lenny · 8 comments"] for each chain that drew replies, largest first."""
+    sizes: dict[str, int] = {}
+    for row in conversation:
+        sizes[row["root"]] = sizes.get(row["root"], 0) + 1
+    heads = [row for row in conversation if row["depth"] == 0 and row["id"] == row["root"] and sizes[row["root"]] > 1]
+    heads.sort(key=lambda row: (-sizes[row["root"]], row["position"]))
+    return [[row["root"], f"#{row['position']} {row['author']} · {sizes[row['root']]} comments"] for row in heads[:500]]
 
 
 def build_dashboard(frame: pl.DataFrame, thread: Thread, *, limit: int = DETAIL_LIMIT) -> str:
@@ -113,18 +109,31 @@ def build_dashboard(frame: pl.DataFrame, thread: Thread, *, limit: int = DETAIL_
     return _page(comments, thread, chart_specs(comments, limit), limit)
 
 
-def _page(comments: pl.DataFrame, thread: Thread, specs: Mapping[str, dict[str, Any]], limit: int) -> str:
+def _page(comments: pl.DataFrame, thread: Thread, specs: Mapping[str, dict[str, Any]], limit: int,
+          index: str | None = None) -> str:
+    from commentscope.analysis.views.charts import HELP
+
+    norm = data.normalise(comments)
     slim, datasets = hoist_datasets(specs)
+    conversation = conversation_rows(comments, limit)
+    authors = norm.group_by("author").len().sort(["len", "author"], descending=[True, False])
     payload = {
         "kind": "thread",
         "charts": [{"name": name, "spec": spec, "click": CLICK.get(name)} for name, spec in slim.items()],
         "datasets": datasets,
-        "comments": _table_rows(comments, limit),
-        "authors": _authors(comments),
+        "comments": conversation,
+        "authors": [[author, count] for author, count in authors.iter_rows()],
         "stances": list(STANCES),
+        "chains": _chains(conversation),
+        "sides": side_summary(comments),
+        "answered": most_answered(comments),
+        "confident": trust.CONFIDENT,
     }
-    return render("dashboard.html", title=thread.title or thread.thread_id, source=_source(thread),
-                  counts=_counts(comments), charts=list(slim), payload=payload)
+    return render("dashboard.html", title=thread.title or thread.thread_id, thread_id=thread.thread_id,
+                  article=article_context(thread, norm), source=_source(thread), counts=header_counts(norm),
+                  trust={"sentence": trust.trust_sentence(trust.read_quality()), "faded": trust.faded_counts(norm),
+                         "threshold": f"{trust.CONFIDENT:g}", "faded_means": trust.FADED_MEANS},
+                  index=index, charts=[(name, HELP.get(name, "")) for name in slim], payload=payload)
 
 
 def write_images(specs: Mapping[str, dict[str, Any]], out_dir: Path, stem: str, png: bool = False,
@@ -150,11 +159,13 @@ def write_images(specs: Mapping[str, dict[str, Any]], out_dir: Path, stem: str, 
 
 
 def write_dashboards(frame: pl.DataFrame, threads: Iterable[Thread], out_dir: Path,
-                     png: bool = False, svg: bool = False, *, limit: int = DETAIL_LIMIT) -> list[Path]:
+                     png: bool = False, svg: bool = False, *, limit: int = DETAIL_LIMIT,
+                     collection: bool = False) -> list[Path]:
     """Write ``<out_dir>/<safe thread id>.html`` for every thread (those in ``threads`` plus any other
-    thread in the frame), and with ``png``/``svg`` each view as ``<safe id>-<chart>.png|svg``.
-    Files are written atomically; the folder is created. Returns the HTML paths, in thread order
-    (their sizes are ``path.stat().st_size``)."""
+    thread in the frame), and with ``png``/``svg`` each view as ``<safe id>-<chart>.png|svg``. With
+    ``collection`` each page links back to the folder's ``index.html`` (``collection.write_collection``
+    writes it). Files are written atomically; the folder is created. Returns the HTML paths, in thread
+    order (their sizes are ``path.stat().st_size``)."""
     data.check_columns(frame)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -171,7 +182,7 @@ def write_dashboards(frame: pl.DataFrame, threads: Iterable[Thread], out_dir: Pa
         comments = thread_comments(frame, thread.thread_id)
         specs = chart_specs(comments, limit)
         with atomic_open(path) as handle:
-            handle.write(_page(comments, thread, specs, limit))
+            handle.write(_page(comments, thread, specs, limit, INDEX_NAME if collection else None))
         if png or svg:
             write_images(specs, out_dir, name, png=png, svg=svg)
         paths.append(path)

@@ -6,6 +6,7 @@ Layout, every part but the comment headers optional::
     Title
     Posted By Author On November 21, 2017 @ 10:38 pm In Category | 24 Comments
     article body ...
+    Author Name is a journalist and ...   (a closing bio: the article's author when no byline named one)
     24 Comments (Open | Close)
     24 Comments To "Title"
     #1 Comment By AUTHOR On November 21, 2017 @ 10:38 pm
@@ -56,6 +57,15 @@ _FOOTER_START = re.compile(
 _FOOTNOTE = re.compile(r"^\[(?P<n>\d+)\]\s*(?:(?P<label>.*?):\s*)?(?P<url>\S+://\S+)\s*$")
 _PRINTED_FROM = re.compile(r"^Article printed from (?P<site>.+?): (?P<url>\S+)\s*$", re.IGNORECASE)
 _URL_TO_ARTICLE = re.compile(r"^URL to article: (?P<url>\S+)\s*$", re.IGNORECASE)
+#: A column's closing author bio, "Gareth Porter is an independent journalist ...": a name of two to four
+#: capitalised words, then "is/was a/an/the". (The stance stage reads the same shape to name the
+#: article's author: ``analysis/stages/cue_words.BIO``.)
+_BIO = re.compile(r"^(?P<name>(?:[A-Z][\w.'-]+\s+){1,3}[A-Z][\w'-]+)\s+(?:is|was)\s+(?:a|an|the)\s+")
+#: Opening words that make a sentence's subject, not a person's name ("The Pentagon is a ...").
+_NOT_A_NAME = frozenset({"the", "this", "that", "these", "those", "a", "an", "it", "its", "he", "she", "they", "we",
+                         "our", "his", "her", "their", "in", "on", "at", "for", "if", "but", "and", "so", "what",
+                         "who", "why", "how", "there", "here", "my", "your", "one", "no", "all", "every"})
+_BIO_CHARS = 600
 
 
 def detect(source: Source) -> float:
@@ -220,7 +230,22 @@ def _read_front_matter(lines: list[str], warnings: list[str]) -> dict:
                 meta["title"] = count_to["title"]
     article = tidy_paragraphs("\n".join(lines[body_start:body_end]))
     meta["article_text"] = article or None
+    if not meta.get("article_author") and article:
+        meta["article_author"] = _bio_author(article)
     return meta
+
+
+def _bio_author(article: str) -> str | None:
+    """The name a closing bio paragraph opens with ("Jane Doe is a planner and ..."), or None: the last
+    of two or more paragraphs, short, opening with two to four capitalised words that are not a
+    sentence's subject ("The Pentagon is the ...")."""
+    paragraphs = [p.strip() for p in article.split("\n\n") if p.strip()]
+    if len(paragraphs) < 2 or len(paragraphs[-1]) > _BIO_CHARS:
+        return None
+    match = _BIO.match(paragraphs[-1])
+    if not match or match["name"].split()[0].lower() in _NOT_A_NAME:
+        return None
+    return " ".join(match["name"].split())
 
 
 def _read_footer(lines: list[str]) -> dict:
