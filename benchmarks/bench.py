@@ -36,7 +36,9 @@ the sum bounds the tree's peak). Stages:
 The baseline is measured in the same run: a plain loop calling vaderSentiment's
 ``SentimentIntensityAnalyzer().polarity_scores`` once per comment on one core, on a sample of
 ``--baseline-sample`` generated comments; its cost is scaled per comment. ``ratio`` = baseline seconds
-per comment / stage seconds per comment (above 1 is faster than the bare VADER loop).
+per comment / stage seconds per comment (above 1 is faster than the bare VADER loop). ``CPU us/c`` is the
+CPU time per comment of the stage's process and its worker processes (on two cores a stage can take
+less wall time than CPU time).
 
 Targets printed beside the figures: pipeline >= 2x faster per comment than the VADER loop; a flat
 5,000-comment thread infers in seconds (< 10 s); 1M comments end to end <= 5 min on 2 cores with peak
@@ -132,6 +134,8 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         from commentscope.analysis.stages import cues  # noqa: F401
         from commentscope.analysis.stages.agreement import add_agreement
         from commentscope.analysis.pipeline import analyze, infer_all, load
+        from commentscope.analysis.replies import infer  # noqa: F401  (and numpy, which it loads)
+        import numpy  # noqa: F401
         from commentscope.analysis.run.pool import process_pool, worker_count
         from commentscope.scraper.read import local_bytes, parse_sources
         from commentscope.analysis.stages.sentiment import add_sentiment
@@ -179,13 +183,21 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
                "structure": lambda: thread_metrics(add_structure(frame))}[stage]
         count = frame.height
     with _PeakSampler() as sampler:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         result = run()
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     if count is None:
         count = sum(len(t.comments) for t in result) if stage == "parse" else json.loads(
             (folder / "meta.json").read_text())["comments"]
-    return {"seconds": seconds, "comments": count, "peak_mb": sampler.peak / 2**20, "load": os.getloadavg()[0]}
+    return {"seconds": seconds, "cpu_seconds": cpu, "comments": count, "peak_mb": sampler.peak / 2**20,
+            "load": os.getloadavg()[0]}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (a stage's pool is shut down when
+    the stage returns, so its workers are counted)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure(stage: str, folder: Path, **extra: Any) -> dict[str, Any]:
@@ -243,7 +255,8 @@ def run(sizes: list[int], workdir: Path, sample: int, seed: int, in_memory_1m: b
             log(f"  {stage}: {found['seconds']:.1f} s, {found['rate']:,.0f}/s, peak {found['peak_mb']:.0f} MiB")
         parts = [entry["stages"][s] for s in ("parse", "replies", "pipeline")]
         per_comment = sum(p["seconds"] / p["comments"] for p in parts)
-        entry["stages"]["end_to_end"] = {"seconds": per_comment * total, "comments": total,
+        cpu = sum(p["cpu_seconds"] / p["comments"] for p in parts) * total
+        entry["stages"]["end_to_end"] = {"seconds": per_comment * total, "cpu_seconds": cpu, "comments": total,
                                          "rate": 1 / per_comment, "ratio": 1 / per_comment / entry["vader"]["rate"],
                                          "peak_mb": max(p["peak_mb"] for p in parts), "load": os.getloadavg()[0]}
         results["sizes"][str(total)] = entry
@@ -308,17 +321,15 @@ def table(results: dict[str, Any]) -> str:
     lines = [f"cores: {results['cores']}   load average (1/5/15 min) at start: "
              f"{' '.join(f'{x:.2f}' for x in results['load_start'])}, at end: "
              f"{' '.join(f'{x:.2f}' for x in results['load_end'])}", ""]
-    header = f"{'size':>9} {'stage':<11} {'comments':>9} {'seconds':>9} {'comments/s':>11} {'peak MiB':>9} " \
-             f"{'vs VADER':>9} {'load':>5}"
+    header = f"{'size':>9} {'stage':<11} {'comments':>9} {'seconds':>9} {'comments/s':>11} {'CPU us/c':>9} " \
+             f"{'peak MiB':>9} {'vs VADER':>9} {'load':>5}"
     lines += [header, "-" * len(header)]
     for size, entry in results["sizes"].items():
         vader = entry["vader"]
-        lines.append(f"{int(size):>9,} {'VADER loop':<11} {vader['comments']:>9,} {vader['seconds']:>9.2f} "
-                     f"{vader['rate']:>11,.0f} {vader['peak_mb']:>9.0f} {'1.00x':>9} {vader['load']:>5.2f}")
-        for stage, found in entry["stages"].items():
+        for stage, found in [("VADER loop", {**vader, "ratio": 1.0}), *entry["stages"].items()]:
             lines.append(f"{int(size):>9,} {stage:<11} {found['comments']:>9,} {found['seconds']:>9.2f} "
-                         f"{found['rate']:>11,.0f} {found['peak_mb']:>9.0f} {found['ratio']:>8.2f}x "
-                         f"{found['load']:>5.2f}")
+                         f"{found['rate']:>11,.0f} {found['cpu_seconds'] / found['comments'] * 1e6:>9,.0f} "
+                         f"{found['peak_mb']:>9.0f} {found['ratio']:>8.2f}x {found['load']:>5.2f}")
     lines += ["", "per comment, 10,000 vs 500 characters (400 comments each, one process):"]
     for stage in LENGTH_STAGES:
         short, long = (results["lengths"][k][stage] for k in ("500", "10000"))

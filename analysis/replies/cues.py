@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from commentscope.analysis.replies.names import Candidate, NameHit, NameIndex, is_common
 from commentscope.analysis.text.lexicon import TITLES
@@ -51,6 +51,18 @@ _HEADER_BEFORE = re.compile(
     r"(?:\s*:|[ \t]*,?[ \t]*(?=\n|$)|[ \t]*,?[ \t]*(?=[\"“‘«>]))",
     re.IGNORECASE | re.MULTILINE,
 )
+#: What a comment must hold for each pattern to match in it (lower-cased): one of the first words, or
+#: the second's first word and one of its others. A few substring searches spare most comments a regex
+#: scan, which costs far more (it tries the pattern at every character). Exact: every match holds them.
+_NEEDS: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    _AT: (("@",), ()),
+    _NUMBER_REF: (("@", "#"), ()),
+    _HEADER_AFTER: (("quoting", "repl", "respon"), ("by", "comment", "post", "message", "answer")),
+    _HEADER_BEFORE: (("wrote", "writes", "said", "says", "posted", "commented", "opined", "stated"), ()),
+}
+#: The characters a case-insensitive pattern matches to an ASCII letter although ``str.lower`` does not
+#: give that letter (İ, ı and K to i, i and k; ſ to s): a text holding one is always scanned.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _ADDRESS_END = set(",:;.!?-–—)")
 _SENTENCE_END = set(".!?:;…\n")
 _LEADING_MARKS = set(" \t\"“”‘’'«»()*_>")
@@ -135,6 +147,15 @@ def _char_after(text: str, hit: NameHit, tokens: list[Token]) -> str:
     return rest[:1] or "\n"
 
 
+def _matches(pattern: re.Pattern[str], text: str, low: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, skipped where ``low`` (the text lower-cased) lacks what it needs."""
+    words, pair = _NEEDS[pattern]
+    if any(map(low.__contains__, words)) or (pair and pair[0] in low and any(map(low.__contains__, pair[1:]))) or (
+            not text.isascii() and any(map(text.__contains__, _FOLDS_TO_ASCII))):
+        return pattern.finditer(text)
+    return iter(())
+
+
 def _quoted_mask(view: ThreadView, i: int) -> list[bool]:
     mask = [False] * len(view.tokens[i])
     for span in view.quotes[i]:
@@ -177,15 +198,15 @@ def address(view: ThreadView, i: int) -> Link | None:
     if not tokens:
         return None
     skip = _quoted_mask(view, i)  # an address inside a quoted passage was the quoted writer's
-    starts = _starts(tokens)
-    for match in _AT.finditer(text):
+    starts = _starts(tokens) if "@" in text or "#" in text else []
+    for match in _matches(_AT, text, text):
         at = bisect.bisect_left(starts, match.end())
         hit = None if at >= len(tokens) or skip[at] else view.names.match_at(tokens, at)
         if hit:
             link = _link_to(view, i, list(hit.candidates), "address", 0.95 if hit.start <= 2 else 0.9)
             if link:
                 return link
-    for match in () if view.threaded else _NUMBER_REF.finditer(text):
+    for match in () if view.threaded else _matches(_NUMBER_REF, text, text):
         at = bisect.bisect_left(starts, match.start())
         parent = None if at < len(tokens) and skip[at] else _by_number(view, i, match["n"] or match["lead"])
         if parent is not None:
@@ -278,14 +299,18 @@ def header(view: ThreadView, i: int) -> Link | None:
     Name``, ``Name wrote:``, ``Name says:``, ``Name said:`` (a colon, a line end or a quote mark must
     follow the verb, so "Lenny says the US won" is a mention, not a header)."""
     text, tokens = view.texts[i], view.tokens[i]
+    low = text.lower()
+    after, before = list(_matches(_HEADER_AFTER, text, low)), list(_matches(_HEADER_BEFORE, text, low))
+    if not (after or before):
+        return None
     skip = _quoted_mask(view, i)
     hits: list[NameHit] = []
     starts = _starts(tokens)
-    for match in _HEADER_AFTER.finditer(text):
+    for match in after:
         hit = view.names.match_at(tokens, bisect.bisect_left(starts, match.end()))
         if hit:
             hits.append(hit)
-    for match in _HEADER_BEFORE.finditer(text):
+    for match in before:
         hit = view.names.match_ending_at(tokens, bisect.bisect_left(starts, match.start() + 1))
         if hit:
             hits.append(hit)

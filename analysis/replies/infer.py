@@ -57,29 +57,35 @@ headers past its opening and away from its marked passages; its tf-idf vector ho
 reading only; and a later comment quoting it past its reading is not linked by ``quote`` (it may still
 be by name or overlap). Quote spans keep their offsets in the comment's full text.
 
-Cost: tokens are read once; quote candidates come from a 3-word-shingle index holding, per shingle,
-the first eight comments that used it, so the earliest writer of a passage is always found
-(:mod:`commentscope.analysis.replies.quotes`); names come from a dictionary of name word runs, overlap
-from a fixed window: near-linear in the thread's length, and bounded per comment by the reading.
+Cost: the thread is prepared in batch passes before any cue runs. Its texts are tokenized together
+(``commentscope.analysis.text.tokens.tokenize_all``: a few array passes over the joined texts, no
+Python step per word); the passages every comment copies are found for the whole thread at once
+(:mod:`commentscope.analysis.replies.quotes`: shingles hashed over the thread in one pass, the first
+eight comments that used each shingle and every comment's matches from sorts of arrays, so the
+earliest writer of a passage is always found); the tf-idf vectors share one table of stems and idf
+weights and are made only for the comments the ``inferred`` cue compares. The address and header
+patterns scan only the comments that hold the characters or words a match needs (a few substring
+searches). Names come from a dictionary of name word runs, overlap from a fixed window: near-linear
+in the thread's length, and bounded per comment by the reading.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import compress
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import itemgetter, mul
 from typing import Any, Iterable
 
 import polars as pl
 
 from commentscope.analysis.replies.cues import CUES, Link, QuoteSpan, address, named_authors, span_dict
 from commentscope.analysis.replies.names import NameHit, NameIndex, author_key
-from commentscope.analysis.replies.quotes import PassageIndex
+from commentscope.analysis.replies.quotes import find_passages
 from commentscope.analysis.replies.reading import read
 from commentscope.analysis.run.collector import paused
 from commentscope.analysis.text.stems import content_stem
-from commentscope.analysis.text.tokens import Token, tokenize
+from commentscope.analysis.text.tokens import Token, tokenize, tokenize_all
 from commentscope.scraper.errors import InputError
 from commentscope.scraper.records import EVIDENCE, QUOTE_DTYPE, Comment, Thread
 
@@ -107,7 +113,7 @@ class ThreadState:
         self.readings = [read((comment.text or "")[:COMMENT_CHARS]) for comment in comments]
         #: what the cues read of each comment: all of it unless it is long (see the module docstring)
         self.texts = [reading.text for reading in self.readings]
-        self.tokens: list[list[Token]] = [tokenize(text) for text in self.texts]
+        self.tokens: list[list[Token]] = tokenize_all(self.texts)
         words = [list(map(itemgetter(0), tokens)) for tokens in self.tokens]
         self.author_keys = [author_key(comment.author or "") for comment in comments]
         article = (article_text or "")[:ARTICLE_CHARS]
@@ -116,18 +122,18 @@ class ThreadState:
         self.names = NameIndex(self.author_keys, proper, _lowercase_name_words(self.author_keys, self.texts,
                                                                               self.tokens, words))
         self.parents: list[int | None] = [None] * len(comments)
-        self.quotes: list[list[QuoteSpan]] = [[] for _ in comments]
         self.threaded = any(c.reply_evidence == "markup" or (c.source_format or "") in THREADED_FORMATS
                             for c in comments)
-        self.passages = PassageIndex(self.readings, self.tokens, words, [word for word, _, _ in article_tokens])
-        self._vectors = _tfidf(words)
+        #: the passages each comment copies, found for the whole thread at once
+        self.quotes: list[list[QuoteSpan]] = find_passages(self.readings, self.tokens, words,
+                                                            [word for word, _, _ in article_tokens])
+        self._tfidf = TfIdf(words)
         self._named: dict[int, frozenset[str]] = {}
         self._hits: dict[int, list[NameHit]] = {}
 
     def similarity(self, i: int, j: int) -> float:
         """Cosine of the two comments' tf-idf vectors."""
-        small, large = sorted((self._vectors[i], self._vectors[j]), key=len)
-        return sum(weight * large.get(word, 0.0) for word, weight in small.items())
+        return self._tfidf.similarity(i, j)
 
     def named(self, i: int) -> frozenset[str]:
         """Authors comment ``i`` names (computed once)."""
@@ -140,14 +146,6 @@ class ThreadState:
         if i not in self._hits:
             self._hits[i] = self.names.scan(self.tokens[i])
         return self._hits[i]
-
-    def remember(self, i: int) -> None:
-        """Make comment ``i``'s passages findable by later comments."""
-        self.passages.remember(i)
-
-    def find_quotes(self, i: int) -> list[QuoteSpan]:
-        """Passages of comment ``i`` copied from earlier comments or the article, in reading order."""
-        return self.passages.find(i)
 
 
 def _lowercase_name_words(keys: list[str], texts: list[str], tokens: list[list[Token]],
@@ -164,18 +162,34 @@ def _lowercase_name_words(keys: list[str], texts: list[str], tokens: list[list[T
     return lower
 
 
-def _tfidf(all_words: list[list[str]]) -> list[dict[str, float]]:
-    """Unit-length tf-idf vectors of each comment's content words."""
-    counts = [Counter(filter(None, map(content_stem, words))) for words in all_words]
-    frequency = Counter(word for count in counts for word in count)
-    total = len(counts)
-    vectors = []
-    for count in counts:
-        vector = {word: (1 + math.log(n)) * (math.log((total + 1) / (frequency[word] + 1)) + 1)
-                  for word, n in count.items()}
-        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
-        vectors.append({word: weight / norm for word, weight in vector.items()})
-    return vectors
+class TfIdf:
+    """Unit-length tf-idf vectors of the comments' content stems (``content_stem``). The stems come from
+    one look-up table of the thread's distinct words and the document frequencies from one count; a
+    comment's vector is made when first asked for (only the comments the ``inferred`` cue compares
+    need one), with the same arithmetic, in the same order, as when all were made up front."""
+
+    def __init__(self, all_words: list[list[str]]) -> None:
+        stems = {word: content_stem(word) for word in set(chain.from_iterable(all_words))}
+        self._counts = [Counter(filter(None, map(stems.__getitem__, words))) for words in all_words]
+        total = len(all_words)
+        self._idf = {word: math.log((total + 1) / (n + 1)) + 1
+                     for word, n in Counter(chain.from_iterable(self._counts)).items()}
+        self._vectors: dict[int, dict[str, float]] = {}
+
+    def vector(self, i: int) -> dict[str, float]:
+        """Comment ``i``'s vector."""
+        found = self._vectors.get(i)
+        if found is None:
+            idf = self._idf
+            vector = {word: (1 + math.log(n)) * idf[word] for word, n in self._counts[i].items()}
+            norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
+            found = self._vectors[i] = {word: weight / norm for word, weight in vector.items()}
+        return found
+
+    def similarity(self, i: int, j: int) -> float:
+        """Cosine of comments ``i`` and ``j``: the products summed in the shorter vector's order."""
+        small, large = sorted((self.vector(i), self.vector(j)), key=len)
+        return sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))
 
 
 def _is_markup(comment: Comment) -> bool:
@@ -211,8 +225,6 @@ def _infer_thread(comments: list[Comment], article_text: str | None,
     report = dict.fromkeys(EVIDENCE, 0)
     results: list[Comment] = []
     for i, comment in enumerate(ordered):
-        state.quotes[i] = state.find_quotes(i)
-        state.remember(i)
         quotes = _merge_quotes(state, i)
         if _is_markup(comment):
             parent_id, evidence = comment.parent_id, "markup"

@@ -12,24 +12,29 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 
+from commentscope.analysis.text import CACHE_SIZE
 from commentscope.analysis.text.lexicon import COMMON_WORDS, GENERIC_AUTHORS, NAME_PARTICLES
 from commentscope.analysis.text.tokens import Token, tokenize
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def author_key(author: str) -> str:
     """An author's identity for matching: folded words, parenthesised asides dropped
     ("Donald ( the left leaning one)" -> "donald"); "" for no author and for placeholders such as
-    "Anonymous" or "Guest", which many people share."""
+    "Anonymous" or "Guest", which many people share. Remembered: an author writes many comments."""
     cleaned = re.sub(r"\([^)]*(?:\)|$)|\[[^\]]*(?:\]|$)", " ", author or "")
     key = " ".join(word for word, _, _ in tokenize(cleaned))
     return "" if key in GENERIC_AUTHORS else key
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def is_common(word: str) -> bool:
-    """An ordinary English word, inflections included ("says", "marked", "hoping")."""
+    """An ordinary English word, inflections included ("says", "marked", "hoping"); remembered (the same
+    names come back thread after thread)."""
     if word in COMMON_WORDS:
         return True
     return any(word.endswith(end) and (word[:-len(end)] in COMMON_WORDS or word[:-len(end)] + "e" in COMMON_WORDS)

@@ -1,17 +1,31 @@
-"""Passages a comment copies from earlier comments or the article: a shingle index and the finder.
+"""Passages a comment copies from earlier comments or the article: shingles hashed over the thread at once.
 
 Each comment's reading (``commentscope.analysis.replies.reading``) is cut into shingles, runs of
-``SHINGLE`` words; the index keeps, per shingle, the first ``POSTINGS`` comments that used it, so the
+``SHINGLE`` words; a shingle is remembered for the first ``POSTINGS`` comments that used it, so the
 earliest writer of a passage is always found. A comment's passages are the runs of shingles it shares
 with one source, small gaps bridged; among sources sharing the same words the earliest wins, the
 article first: it wrote the words the others repeat. A passage in quotation marks or on ``>`` lines
 needs ``MIN_MARKED`` shared words, an unmarked copy ``MIN_BARE`` nearly word for word.
+
+The work is done for the whole thread in a few array passes (numpy), not comment by comment: the
+thread's words are hashed three by three in one pass (a shingle is known by a 64-bit hash of its
+words, as a tuple's hash knew it before); one stable sort of the shingles by hash lines up each
+shingle's comments in order, which gives every occurrence the earlier comments among the shingle's
+first ``POSTINGS``; one sort of the (comment, source, start) matches and a difference of neighbours
+cut them into runs. Only the runs long enough to be a passage come back to Python, one per span and
+source: of runs alike but for their source only the earliest source's (see ``_thread_runs``). There
+``_originals`` chooses the passages' sources and the marks are read.
+The result equals a walk that finds each comment's passages, then remembers its shingles (tested
+against one in ``tests/test_replies_batch.py``).
 """
 
 from __future__ import annotations
 
 import bisect
+from itertools import chain
 from operator import itemgetter
+
+import numpy as np
 
 from commentscope.analysis.replies.cues import ARTICLE, QuoteSpan
 from commentscope.analysis.replies.reading import Reading, marked_regions
@@ -25,77 +39,132 @@ MIN_MARKED = 4  #: words a passage in quotation marks or ``>`` lines must share 
 MIN_BARE = 8  #: words an unmarked copied passage must share
 BARE_DENSITY = 0.95  #: and nearly word for word: one changed word in twelve is a parody, not a quote
 
-
-class PassageIndex:
-    """The shingles of a thread's comments and of its article, and the comments remembered so far by
-    the shingles they used (comments are remembered in position order, after their own passages are
-    found)."""
-
-    def __init__(self, readings: list[Reading], tokens: list[list[Token]], words: list[list[str]],
-                 article_words: list[str]) -> None:
-        self.readings = readings
-        self.tokens = tokens
-        self._breaks = [_breaks(reading, comment_tokens) for reading, comment_tokens in zip(readings, tokens)]
-        self._shingles = [_shingles(comment_words, breaks) for comment_words, breaks in zip(words, self._breaks)]
-        self._index: dict[int, tuple[int, ...]] = {}
-        self._article = set(_shingles(article_words, []))
-
-    def remember(self, i: int) -> None:
-        """Make comment ``i``'s passages findable by later comments (new shingles go in as one bulk
-        update; a posting list is a tuple, shared until it grows)."""
-        index = self._index
-        shingles = set(self._shingles[i])
-        shingles.discard(None)
-        known = set(filter(index.__contains__, shingles))
-        index.update(dict.fromkeys(shingles - known, (i,)))
-        for shingle in known:
-            postings = index[shingle]
-            if len(postings) < POSTINGS:
-                index[shingle] = postings + (i,)
-
-    def find(self, i: int) -> list[QuoteSpan]:
-        """Passages of comment ``i`` copied from earlier comments or the article, in reading order (a
-        passage never spans two pieces of a long comment's reading)."""
-        reading, tokens, shingles, breaks = self.readings[i], self.tokens[i], self._shingles[i], self._breaks[i]
-        text = reading.text
-        index, article = self._index, self._article
-        starts: dict[int, list[int]] = {}
-        for at, shingle in enumerate(shingles):
-            for source in index.get(shingle, ()):
-                starts.setdefault(source, []).append(at)
-            if shingle in article:
-                starts.setdefault(ARTICLE, []).append(at)
-        runs = [run + (source,) for source, found in starts.items() if len(found) > 1
-                for piece in _split(found, breaks) for run in _runs(piece)]
-        if not runs:
-            return []
-        regions = marked_regions(text)
-        marked = _marked_mask(tokens, regions)
-        offsets = list(map(itemgetter(1), tokens))
-        real = reading.real
-        spans = []
-        for first, stop, matched, source in _originals(runs):
-            words = [word for word, _, _ in tokens[first:stop]]
-            content = sum(word not in STOPWORDS for word in words)
-            inside = sum(marked[first:stop]) >= (stop - first) / 2
-            if matched / (stop - first) < (0.6 if inside else BARE_DENSITY):
-                continue
-            if not ((inside and matched >= MIN_MARKED and content >= 2) or (matched >= MIN_BARE and content >= 3)):
-                continue
-            start, end = _span_chars(text, tokens, offsets, first, stop, regions)
-            spans.append(QuoteSpan(real(start), real(end), first, stop, source, matched, inside,
-                                   matched / (stop - first)))
-        return sorted(spans, key=lambda span: span.start)
+#: odd, so no two words' order is lost in a shingle's hash
+_MULTIPLIER = np.int64(0x100000001B3)
+Run = tuple[int, int, int, int]  #: first token, stop token, tokens covered, source
 
 
-def _shingles(words: list[str], breaks: list[int]) -> list[int | None]:
-    """Hash of each run of ``SHINGLE`` words, by its first word's index; None for the runs that
-    straddle two pieces of a reading (those words are not next to each other in the comment)."""
-    shingles: list[int | None] = list(map(hash, zip(*(words[k:] for k in range(SHINGLE)))))
-    for start in breaks:
-        for at in range(max(0, start - SHINGLE + 1), min(start, len(shingles))):
-            shingles[at] = None
-    return shingles
+def find_passages(readings: list[Reading], tokens: list[list[Token]], words: list[list[str]],
+                  article_words: list[str]) -> list[list[QuoteSpan]]:
+    """For each comment, the passages it copies from earlier comments or the article, in reading order
+    (a passage never spans two pieces of a long comment's reading)."""
+    breaks = [_breaks(reading, comment_tokens) for reading, comment_tokens in zip(readings, tokens)]
+    runs = _thread_runs(words, breaks, article_words)
+    return [_passages(readings[i], tokens[i], words[i], found) if found else [] for i, found in enumerate(runs)]
+
+
+def _hashes(words: list[str]) -> np.ndarray:
+    """A 64-bit hash of each run of ``SHINGLE`` words, by its first word's index: the words' own hashes
+    combined as a polynomial (wrapping int64 arithmetic), so that a thread's shingles hash in one array
+    pass rather than a tuple each."""
+    count = max(0, len(words) - SHINGLE + 1)
+    single = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
+    combined = np.zeros(count, dtype=np.int64)
+    for k in range(SHINGLE):
+        combined = combined * _MULTIPLIER + single[k:k + count]
+    return combined
+
+
+def _thread_runs(words: list[list[str]], breaks: list[list[int]], article_words: list[str]) -> list[list[Run]]:
+    """Per comment, its runs of shingles shared with one earlier comment or the article (at least
+    ``MIN_MARKED`` tokens covered), grouped by source, each source's in order."""
+    count = len(words)
+    runs: list[list[Run]] = [[] for _ in range(count)]
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=count)
+    if count == 0 or not lengths.any():
+        return runs
+    # every shingle of the thread in one pass over its words; those straddling two comments, or two
+    # pieces of a long comment's reading, are dropped
+    hashes = _hashes(list(chain.from_iterable(words)))
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    owner = np.repeat(np.arange(count), lengths)[:len(hashes)]
+    at = np.arange(len(hashes)) - offsets[owner]
+    valid = at <= (lengths - SHINGLE)[owner]
+    for i, cuts in ((i, cuts) for i, cuts in enumerate(breaks) if cuts):
+        low, high = int(offsets[i]), int(offsets[i]) + max(0, int(lengths[i]) - SHINGLE + 1)
+        local = at[low:high]
+        for start in cuts:  # a shingle starting less than SHINGLE words before a cut straddles it
+            valid[low:high] &= ~((local >= start - SHINGLE + 1) & (local < start))
+    hashes, owner, at = hashes[valid], owner[valid], at[valid]
+    # Sorted by shingle (a stable sort keeps each shingle's comments in order), an occurrence's
+    # earlier comments are the distinct comments before it in its shingle's group: the first POSTINGS
+    # of them are remembered.
+    by_shingle = np.argsort(hashes, kind="stable")
+    grouped, writers = hashes[by_shingle], owner[by_shingle]
+    new_shingle = np.ones(len(grouped), dtype=bool)
+    new_shingle[1:] = grouped[1:] != grouped[:-1]
+    new_pair = new_shingle.copy()
+    new_pair[1:] |= writers[1:] != writers[:-1]
+    pair = np.cumsum(new_pair) - 1
+    first_pair = pair[new_shingle][np.cumsum(new_shingle) - 1]
+    sizes = np.minimum(pair - first_pair, POSTINGS)
+    occurrence = np.repeat(by_shingle, sizes)
+    offset = np.arange(len(occurrence)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    source = writers[new_pair][np.repeat(first_pair, sizes) + offset]
+    in_article = np.isin(hashes, _hashes(article_words)) if len(article_words) >= SHINGLE else np.zeros(0, bool)
+    quoted = np.flatnonzero(in_article)
+    source = np.concatenate((np.full(len(quoted), ARTICLE), source))
+    occurrence = np.concatenate((quoted, occurrence))
+    if not len(occurrence):
+        return runs
+    # one sort of (comment, source, start) keys: runs are cut where the comment, the source or the
+    # piece of a reading changes, or the gap is too wide
+    span, pairs = int(at.max()) + 1, count + 2
+    keys = np.sort((owner[occurrence] * pairs + source + 1) * span + at[occurrence])
+    pair, start = np.divmod(keys, span)
+    comment, source = np.divmod(pair, pairs)
+    source -= 1
+    step = np.diff(start)
+    new = np.ones(len(start), dtype=bool)
+    new[1:] = (step > GAP) | (np.diff(pair) != 0)
+    for i, cuts in ((i, cuts) for i, cuts in enumerate(breaks) if cuts):
+        low, high = np.searchsorted(comment, [i, i + 1])
+        part = np.searchsorted(cuts, start[low:high], side="right")
+        new[low + 1:high] |= np.diff(part) != 0
+    gained = np.full(len(start), SHINGLE, dtype=np.int64)
+    gained[1:] = np.where(new[1:], SHINGLE, np.minimum(step, SHINGLE))
+    heads = np.flatnonzero(new)
+    tails = np.concatenate((heads[1:], [len(start)])) - 1
+    covered = np.add.reduceat(gained, heads)
+    kept = covered >= MIN_MARKED
+    heads, tails, covered = heads[kept], tails[kept], covered[kept]
+    comment, first, stop, source = comment[heads], start[heads], start[tails] + SHINGLE, source[heads]
+    # Of runs alike but for their source (copies of one passage in several earlier comments) only the
+    # earliest source's can be chosen or matter (see _originals): the others are dropped here.
+    order = np.lexsort((source, covered, stop, first, comment))
+    alike = np.ones(len(order), dtype=bool)
+    for column in (comment, first, stop, covered):
+        ordered = column[order]
+        alike[1:] &= ordered[1:] == ordered[:-1]
+    alike[:1] = False
+    order = order[~alike]
+    order = order[np.lexsort((first[order], source[order], comment[order]))]
+    for i, first_at, stop_at, matched, from_ in zip(comment[order].tolist(), first[order].tolist(),
+                                                     stop[order].tolist(), covered[order].tolist(),
+                                                     source[order].tolist()):
+        runs[i].append((first_at, stop_at, matched, from_))
+    return runs
+
+
+def _passages(reading: Reading, tokens: list[Token], words: list[str], runs: list[Run]) -> list[QuoteSpan]:
+    """The runs that make a passage (long, exact and content-bearing enough), as quote spans."""
+    text = reading.text
+    regions = marked_regions(text)
+    marked = _marked_mask(tokens, regions)
+    offsets = list(map(itemgetter(1), tokens))
+    real = reading.real
+    spans = []
+    for first, stop, matched, source in _originals(runs):
+        inside = sum(marked[first:stop]) >= (stop - first) / 2
+        if matched / (stop - first) < (0.6 if inside else BARE_DENSITY):
+            continue
+        content = stop - first - sum(map(STOPWORDS.__contains__, words[first:stop]))
+        if not ((inside and matched >= MIN_MARKED and content >= 2) or (matched >= MIN_BARE and content >= 3)):
+            continue
+        start, end = _span_chars(text, tokens, offsets, first, stop, regions)
+        spans.append(QuoteSpan(real(start), real(end), first, stop, source, matched, inside,
+                               matched / (stop - first)))
+    return sorted(spans, key=lambda span: span.start)
 
 
 def _breaks(reading: Reading, tokens: list[Token]) -> list[int]:
@@ -104,38 +173,6 @@ def _breaks(reading: Reading, tokens: list[Token]) -> list[int]:
         return []
     offsets = list(map(itemgetter(1), tokens))
     return [bisect.bisect_left(offsets, start) for start in reading.starts[1:]]
-
-
-def _split(found: list[int], breaks: list[int]) -> list[list[int]]:
-    """Shingle starts, ascending, cut where a new piece of the reading begins."""
-    if not breaks:
-        return [found]
-    pieces, first = [], 0
-    for start in breaks:
-        stop = bisect.bisect_left(found, start, first)
-        if stop > first:
-            pieces.append(found[first:stop])
-        first = stop
-    if first < len(found):
-        pieces.append(found[first:])
-    return pieces
-
-
-def _runs(starts: list[int]) -> list[tuple[int, int, int]]:
-    """Matching shingle starts -> runs (first token, stop token, tokens covered), small gaps bridged."""
-    runs: list[tuple[int, int, int]] = []
-    first = last = starts[0]
-    covered = SHINGLE
-    for at in starts[1:]:
-        step = at - last
-        if step <= GAP:
-            covered += step if step < SHINGLE else SHINGLE
-        else:
-            runs.append((first, last + SHINGLE, covered))
-            first, covered = at, SHINGLE
-        last = at
-    runs.append((first, last + SHINGLE, covered))
-    return [run for run in runs if run[2] >= MIN_MARKED]
 
 
 def _originals(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

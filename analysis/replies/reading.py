@@ -128,7 +128,10 @@ def _word_start(text: str, at: int) -> int:
 
 
 def _word_end(text: str, at: int) -> int:
-    """``at`` moved on to the end of the word it cuts, if that is at most ``_SNAP`` on."""
+    """``at`` moved on to the end of the word it cuts, if that is at most ``_SNAP`` on (at most the
+    text's end: a quotation left open runs to it, and its piece asks for one character more)."""
+    if at >= len(text):
+        return len(text)
     on = at
     while on < min(len(text), at + _SNAP) and not text[on].isspace():
         on += 1
