@@ -172,7 +172,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         _wrote(summary["written"], _plural(summary["comments"], "analysed comment"))
         _no_metadata_on_stdout(output)
         return 0
-    from commentscope.analysis.stages.labels import apply_labels, read_labels, score_labels
+    from commentscope.analysis.pipeline import adapt_to_labels
+    from commentscope.analysis.stages.labels import read_labels, score_labels
 
     labels = read_labels(args.labels) if args.labels else None
     if args.engine == "dask":
@@ -183,10 +184,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     else:
         analysed, threads = _analysed(args, args.inputs, output)
     if labels is not None:
-        scores = score_labels(analysed, labels)
-        _say(f"labels: n={scores['n']} accuracy={scores['accuracy']:.3f} macro-F1={scores['macro_f1']:.3f} "
-             f"kappa={scores['kappa']:.3f} (the machine's stance against yours)")
-        analysed = apply_labels(analysed, labels)
+        kappa = score_labels(analysed, labels)["kappa"]
+        analysed, adaptation = adapt_to_labels(analysed, threads, labels)
+        _say(f"{adaptation.summary()}; Cohen's kappa of the model against you {kappa:.3f}")
     if args.convokit:
         from commentscope.analysis.report.convokit import write_corpus
 

@@ -125,8 +125,8 @@ def check_unique_threads(threads: Iterable[Thread]) -> None:
 #: What each stage adds. A frame that already holds a stage's columns keeps their values (``analyze``).
 STAGE_COLUMNS = {
     "sentiment": ("sentiment", "sentiment_label"),
-    "agreement": ("agreement", "agreement_confidence"),
-    "stance": ("stance", "stance_confidence", "stance_target"),
+    "agreement": ("agreement", "agreement_confidence", "agreement_evidence"),
+    "stance": ("stance", "stance_confidence", "stance_target", "stance_evidence"),
 }
 #: ``stance_source`` of a label the machine gave, and of one a person gave (``--labels``).
 MODEL, HUMAN = "model", "human"
@@ -229,10 +229,27 @@ def _add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
     return add_agreement(frame)
 
 
-def _add_stance(frame: pl.DataFrame, threads: list[Thread]) -> pl.DataFrame:
+def _add_stance(frame: pl.DataFrame, threads: list[Thread], probabilities: bool = False) -> pl.DataFrame:
     from commentscope.analysis.stages.stance import add_stance
 
-    return add_stance(frame, threads)
+    return add_stance(frame, threads, probabilities=probabilities)
+
+
+def adapt_to_labels(analysed: pl.DataFrame, threads: list[Thread] | None, labels: pl.DataFrame):
+    """Hand labels over an analysed frame: the model's stance of every comment is computed afresh, a
+    recalibration the labels teach relabels the rest where cross-validation says it helps
+    (``stages.adapt``), then the labels are set (``stance_source`` "human"), as are those a person gave
+    before. Returns the frame and what adapting did (``Adaptation.summary()`` says it in a line)."""
+    from commentscope.analysis.stages.adapt import adapt
+    from commentscope.analysis.stages.labels import apply_labels
+
+    earlier = analysed.filter(pl.col("stance_source") == HUMAN).select("thread_id", "id", "stance") \
+        if "stance_source" in analysed.columns else None
+    fresh = _add_stance(analysed.drop(STAGE_COLUMNS["stance"], strict=False), threads or [], probabilities=True)
+    taught = labels if earlier is None else pl.concat([earlier.join(labels, on=["thread_id", "id"], how="anti"), labels])
+    adapted, adaptation = adapt(fresh, taught)
+    out = apply_labels(adapted.drop("stance_probabilities"), taught)
+    return out.select(analysed.columns + [c for c in out.columns if c not in analysed.columns]), adaptation
 
 
 def metrics(frame: pl.DataFrame) -> pl.DataFrame:

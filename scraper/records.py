@@ -65,8 +65,10 @@ ANALYSED_FIELDS: tuple[Field, ...] = (
     Field("stance_confidence", pl.Float64, True),
     Field("stance_target", pl.String, False),
     Field("stance_source", pl.String, True),
+    Field("stance_evidence", pl.String, True),
     Field("agreement", pl.String, True),
     Field("agreement_confidence", pl.Float64, False),
+    Field("agreement_evidence", pl.String, True),
     Field("depth", pl.Int64, True),
     Field("root_id", pl.String, True),
 )

@@ -83,7 +83,8 @@ def test_labels_override_and_are_scored(tmp_path):
     out = tmp_path / "a.jsonl"
     result = run_cli("analyze", "comments.jsonl", "--labels", labels, "-o", out)
     assert result.returncode == 0, result.stderr
-    assert "labels: n=2 accuracy=" in result.stderr and "kappa=" in result.stderr
+    assert "labels: n=2; the model alone agrees with 0% of them (macro-F1 0.000); too few labels to adapt" \
+        in result.stderr and "Cohen's kappa of the model against you" in result.stderr
     rows = {r["id"]: r for r in pl.read_ndjson(out).to_dicts()}
     assert rows["1"]["stance"] == "favor" and rows["1"]["stance_confidence"] == 1.0
     assert rows["2"]["stance"] == "against"

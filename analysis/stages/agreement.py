@@ -3,7 +3,9 @@
 Why a stage of its own: agreement is what the stance stage propagates along the reply tree (agreeing
 with a comment that favours the article is favouring it), and a dashboard shows who argues with whom.
 
-The reply is read for general-English cues only, each adding evidence for one side:
+The label comes from the learned pairwise model (reply against parent) combined with the cue detector
+below (``scoring``). The detector reads the reply for general-English cues only, each adding evidence
+for one side:
 openers ("Agreed", "Exactly", "+1" / "No,", "Nonsense", "Really?"), sarcasm ("Oh, poor ..."),
 rebuttal and challenge phrases anywhere ("did you even read", "doesn't mean", "bad comparison"),
 quoting the parent and then denying it, denying a claim of the parent (shared content words, one side
@@ -20,10 +22,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from commentscope.analysis.run.collector import paused
 from commentscope.analysis.stages import cue_words, cues
+from commentscope.analysis.stages.cues import bounded
+from commentscope.analysis.stages.pairwise.model import load_model
+from commentscope.analysis.stages.scoring import K_CUE, labelled, with_cues
 from commentscope.analysis.text import CACHE_SIZE
 from commentscope.analysis.text.phrases import search
 from commentscope.analysis.text.sentences import is_question, sentences
@@ -250,112 +256,60 @@ def require_columns(frame: pl.DataFrame, columns: tuple[str, ...], stage: str) -
 
 @paused()  # see commentscope.analysis.run.collector
 def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``agreement`` (agree/disagree/neutral; null where ``parent_id`` is null) and
-    ``agreement_confidence`` (0..1). Reads thread_id, id, text, parent_id, and author and quotes when present.
+    """Add ``agreement`` (agree/disagree/neutral; null for a top-level comment),
+    ``agreement_confidence`` (its probability) and ``agreement_evidence`` (what weighed most). Reads
+    thread_id, id, text, parent_id, and author and quotes when present.
+
+    Each reply is scored by the pairwise model against its parent's text and by the cue detector
+    (``judge_reply``); the two combine as ``scoring.with_cues`` says.
     """
     require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_agreement")
-    # Column lists, not a dict per row: a batch of 100,000 comments would hold 100,000 dicts.
     height = frame.height
     threads, ids, texts, parents = (frame.get_column(c).to_list() for c in ("thread_id", "id", "text", "parent_id"))
     authors = frame.get_column("author").to_list() if "author" in frame.columns else [None] * height
     quotes = frame.get_column("quotes").to_list() if "quotes" in frame.columns else [None] * height
     by_id = {key: k for k, key in enumerate(zip(threads, ids))}
-    labels: list[str | None] = []
-    confidences: list[float | None] = []
-    for k in range(height):
-        if parents[k] is None:
-            labels.append(None)
-            confidences.append(None)
-            continue
-        p = by_id.get((threads[k], parents[k]))
-        verdict = judge_reply(texts[k] or "", texts[p] if p is not None else None,
-                              authors[p] if p is not None else None, quotes[k])
-        labels.append(verdict.label)
-        confidences.append(verdict.confidence)
+    # A reply whose parent the frame lacks (a page showing one comment of a thread) is read against an
+    # empty parent: its own words ("Agreed, well said") still say something.
+    pairs = [(k, by_id.get((threads[k], parents[k]))) for k in range(height) if parents[k] is not None]
+    labels: list[str | None] = [None] * height
+    confidences: list[float | None] = [None] * height
+    reasons: list[str | None] = [None] * height
+    if pairs:
+        replies = [bounded(texts[k] or "") for k, _ in pairs]
+        targets = [bounded(texts[p] or "") if p is not None else "" for _, p in pairs]
+        verdicts = [judge_reply(texts[k] or "", texts[p] if p is not None else None,
+                                authors[p] if p is not None else None, quotes[k]) for k, p in pairs]
+        cue_agree = np.array([v.confidence if v.label == "agree" else 0.0 for v in verdicts])
+        cue_disagree = np.array([v.confidence if v.label == "disagree" else 0.0 for v in verdicts])
+        model = load_model()
+        probabilities = with_cues(model.score(targets, replies, "agreement"), cue_agree, cue_disagree, K_CUE)
+        names, sure = labelled(probabilities, "agreement")
+        explained = explain_rows(model, targets, replies, "agreement", names, verdicts)
+        for n, (k, _) in enumerate(pairs):
+            labels[k], confidences[k], reasons[k] = names[n], sure[n], explained[n]
+    clear_caches()  # what the caches hold belongs to this frame: the next one starts empty
     return frame.with_columns(
         pl.Series("agreement", labels, dtype=pl.String),
         pl.Series("agreement_confidence", confidences, dtype=pl.Float64),
+        pl.Series("agreement_evidence", reasons, dtype=pl.String),
     )
 
 
-# --- the signed reply tree ---------------------------------------------------------------------------
-
-#: How much of a neighbour's belief crosses one reply edge (times the agreement's confidence).
-DECAY = 0.8
-#: How much of a commenter's other comments' belief a weakly evidenced comment takes on.
-AUTHOR_WEIGHT = 0.5
-
-
-def tree_belief(rows: list[dict], own: list[float], keep: float = 0.6) -> list[float]:
-    """Spread signed per-comment evidence (e.g. favour minus against, -1..1) over the reply tree.
-
-    ``rows`` carry id, parent_id, agreement, agreement_confidence and author. Agreeing replies are
-    positive edges, disagreeing ones negative, weighted by the agreement's confidence and ``DECAY``;
-    belief propagation (leaves up, then roots down) lets each comment hear its whole conversation,
-    fading with distance. A commenter rarely changes side within a thread, so comments whose own
-    evidence is under ``keep`` then also take ``AUTHOR_WEIGHT`` of what their author's other comments
-    came to, and the tree is read again.
-    """
-    index = {r["id"]: i for i, r in enumerate(rows)}
-    children: dict[int, list[int]] = defaultdict(list)
-    edge: dict[int, float] = {}
-    for i, row in enumerate(rows):
-        p = index.get(row["parent_id"]) if row["parent_id"] is not None else None
-        if p is not None and p != i and row.get("agreement") in ("agree", "disagree"):
-            children[p].append(i)
-            sign = 1.0 if row["agreement"] == "agree" else -1.0
-            edge[i] = sign * (row.get("agreement_confidence") or 0.5) * DECAY
-    order = _parents_first(rows, index)
-    belief = _propagate(own, children, edge, order)
-    pooled = _author_pooled(rows, belief)
-    seeded = [value if abs(value) >= keep else value + AUTHOR_WEIGHT * pooled[i] for i, value in enumerate(own)]
-    return _propagate(seeded, children, edge, order)
-
-
-def _propagate(own: list[float], children: dict[int, list[int]], edge: dict[int, float],
-               order: list[int]) -> list[float]:
-    """Belief propagation on the signed reply tree: up from the leaves, then down from the roots."""
-    up = list(own)
-    for i in reversed(order):
-        for c in children[i]:
-            up[i] += edge[c] * _clip(up[c])
-    down = [0.0] * len(own)
-    for i in order:
-        for c in children[i]:
-            down[c] = edge[c] * _clip(up[i] + down[i] - edge[c] * _clip(up[c]))
-    return [u + d for u, d in zip(up, down)]
-
-
-def _author_pooled(rows: list[dict], belief: list[float]) -> list[float]:
-    """For each comment, the mean belief of its author's other comments in the thread (0 when none)."""
-    by_author: dict[str, list[int]] = defaultdict(list)
-    for i, row in enumerate(rows):
-        if row.get("author"):
-            by_author[normalise(row["author"]).strip()].append(i)
-    pooled = [0.0] * len(rows)
-    for members in by_author.values():
-        for i in members:
-            others = [_clip(belief[j]) for j in members if j != i]
-            pooled[i] = sum(others) / len(others) if others else 0.0
-    return pooled
-
-
-def _clip(value: float) -> float:
-    return max(-1.0, min(1.0, value))
-
-
-def _parents_first(rows: list[dict], index: dict[str, int]) -> list[int]:
-    """Row indices with every parent before its replies (a reply to a missing comment counts as a root)."""
-    order: list[int] = []
-    placed: set[int] = set()
-    for start in range(len(rows)):
-        chain = []
-        current: int | None = start
-        while current is not None and current not in placed and current not in chain:
-            chain.append(current)
-            parent_id = rows[current]["parent_id"]
-            current = index.get(parent_id) if parent_id is not None else None
-        for i in reversed(chain):
-            placed.add(i)
-            order.append(i)
-    return order
+def explain_rows(model, targets: list[str], texts: list[str], task: str, names: list[str], verdicts) -> list[str]:
+    """A short reason for each label: the cue detector's where it fired for that label, else the
+    model's strongest feature for it."""
+    side = {"agree": "agree", "disagree": "disagree"}
+    out: list[str | None] = [None] * len(names)
+    need = []
+    for n, (name, verdict) in enumerate(zip(names, verdicts)):
+        fired = [c.split(":", 1)[1] for c in verdict.cues if c.split(":", 1)[0] == side.get(name)]
+        if fired:
+            out[n] = fired[0]
+        else:
+            need.append(n)
+    if need:
+        found = model.explain([targets[n] for n in need], [texts[n] for n in need], task)
+        for n, reason in zip(need, found):
+            out[n] = reason
+    return out  # type: ignore[return-value]

@@ -138,9 +138,11 @@ def apply_labels(frame: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
     marked = frame.join(labels.rename({"stance": "_label"}), on=["thread_id", "id"], how="left")
     labelled = pl.col("_label").is_not_null()
     confidence = pl.col("stance_confidence") if "stance_confidence" in frame.columns else pl.lit(None, pl.Float64)
+    evidence = pl.col("stance_evidence") if "stance_evidence" in frame.columns else pl.lit(None, pl.String)
     return marked.with_columns(
         pl.when(labelled).then(pl.col("_label")).otherwise(pl.col("stance")).alias("stance"),
         pl.when(labelled).then(pl.lit(1.0)).otherwise(confidence).cast(pl.Float64).alias("stance_confidence"),
+        pl.when(labelled).then(pl.lit("set by hand")).otherwise(evidence).alias("stance_evidence"),
         pl.when(labelled).then(pl.lit("human"))
         .otherwise(pl.col("stance_source") if "stance_source" in frame.columns else pl.lit(None, pl.String))
         .fill_null("model").alias("stance_source"),

@@ -1,365 +1,41 @@
 """Stance of each comment toward the article's position: ``favor``, ``against`` or ``none``.
 
-Tone is not stance: an angry comment may be angry at whoever the article criticises. So the stage first
-reads the article (or, where a thread has no article text, its opening post, and says so in
-``stance_target``): its claims (title, lead, closing, sentences in the author's own voice that state a
-conclusion) and the terms it speaks of warmly or critically. Each comment then gets its own evidence:
-  - what it says about the piece or its author ("great article", "thank you for this", "hit piece",
-    "the author ignores", "reads like an ad"), and evaluative words next to "this article"/the author;
-  - a declared position ("I'm in favour", "I oppose this"), or, at top level, an opener that answers
-    the article ("Exactly." / "Nonsense.");
-  - echoing a claim of the article or denying it (shared content words, negated the other way);
-  - speaking of the article's criticised terms critically (echo) or warmly (defence), and the reverse
-    for the terms it favours.
-Where a comment's own evidence is weak, the reply tree decides: agreeing with a comment inherits its
-stance, disagreeing takes the opposite, with decaying confidence; a comment whose replies mostly
-contradict a clear side is taken to hold the other one. No evidence at all is ``none``.
-Everything is general English (see commentscope.analysis.stages.cue_words); no word of any topic.
+The article (or, where a thread has no article text, its opening post, and ``stance_target`` says so)
+is what every comment of a thread is judged toward. Three things weigh in (``scoring`` says how):
+  - the learned pairwise model (``pairwise``): the comment read against the article's title, lead and
+    close (``model_target``), as a reply is read against its parent;
+  - the cue detector (``stance_cues``): what the comment says of the piece in so many words, and how it
+    echoes or denies the article's claims;
+  - the reply tree: a reply's stance is what its agreement with its parent implies, given the parent's
+    stance (the model's own reading of a reply toward the article is left out: its words are aimed at
+    the parent).
+Each label's probability is ``stance_confidence``; ``stance_evidence`` names what weighed most.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
 import polars as pl
 
 from commentscope.analysis.run.collector import paused
-from commentscope.analysis.stages import cue_words, cues
-from commentscope.analysis.stages.agreement import add_agreement, clear_caches, require_columns, tree_belief
+from commentscope.analysis.stages import cue_words
+from commentscope.analysis.stages.cues import bounded
+from commentscope.analysis.stages.agreement import LABELS, add_agreement, clear_caches, require_columns
+from commentscope.analysis.stages.pairwise.model import load_model
+from commentscope.analysis.stages.scoring import AUTHOR, K_CUE, K_CUE_REPLY, combine_one, inherited, labelled
 from commentscope.analysis.stages.labels import apply_labels
-from commentscope.analysis.text.phrases import finditer, search
-from commentscope.analysis.text.sentences import is_question, sentences
-from commentscope.analysis.text.stems import stem_set
-from commentscope.analysis.text.tokens import normalise, word_set, words
+from commentscope.analysis.stages.stance_cues import TARGET_ARTICLE, TARGET_OPENING, Target, cue_evidence, own_evidence, read_target
+from commentscope.analysis.text.tokens import normalise
 from commentscope.scraper.records import Thread
 
 __all__ = ["STANCES", "TARGET_ARTICLE", "TARGET_OPENING", "Target", "add_stance", "apply_labels",
-           "own_evidence", "read_target"]
+           "model_target", "own_evidence", "read_target"]
 
-STANCES = ("favor", "against", "none")
-TARGET_ARTICLE = "article"
-TARGET_OPENING = "opening comment"
-#: Own evidence at least this sure is kept even when the reply tree says otherwise.
-_STRONG = 0.6
-
-
-@dataclass
-class Target:
-    """What the comments of one thread take a stance toward."""
-
-    kind: str
-    #: (sentence, content stems, negated, critical polarity)
-    claims: list[tuple[str, set[str], bool, float]] = field(default_factory=list)
-    claim_stems: set[str] = field(default_factory=set)
-    term_polarity: dict[str, float] = field(default_factory=dict)
-    #: Words of the subject itself (in many of the piece's sentences or many comments): shared by everyone,
-    #: whatever their side, so they say nothing about agreeing with a claim.
-    topic: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    opening_id: str | None = None
-    author: str | None = None
-    #: stem -> numbers of the claims holding it (and None -> how many claims it covers), built on first use.
-    claim_index: dict = field(default_factory=dict, repr=False, compare=False)
-
-
-def read_target(title: str | None, text: str | None, author: str | None = None, site: str | None = None,
-                opening_id: str | None = None, comments: list[str] | None = None) -> Target:
-    """Read an article (or opening post) into claims, term polarities and the names it goes by.
-    ``comments`` (the thread's comment texts) tell which words are the subject everyone shares."""
-    kind = TARGET_OPENING if opening_id is not None else TARGET_ARTICLE
-    paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
-    if paragraphs and (bio := cue_words.BIO.match(paragraphs[-1])):
-        author = author or bio["name"]
-        paragraphs = paragraphs[:-1]
-    target = Target(kind=kind, opening_id=opening_id, author=author)
-    lead = set(sentences(paragraphs[0])) if paragraphs else set()
-    closing = set(sentences(paragraphs[-1])) if paragraphs else set()
-    voiced: list[str] = []
-    for paragraph in paragraphs:
-        for sentence in sentences(paragraph):
-            lowered = normalise(sentence)
-            if cue_words.ATTRIBUTION.search(lowered) or any(q in sentence for q in "\"“”"):
-                continue
-            voiced.append(sentence)
-            is_claim = (kind == TARGET_OPENING or sentence in lead or sentence in closing
-                        or cue_words.CONCLUSION.search(lowered))
-            if is_claim and not is_question(sentence):
-                _add_claim(target, sentence)
-    if title:
-        _add_claim(target, title)
-    target.topic = _topic_stems([s for p in paragraphs for s in sentences(p)], comments or [])
-    target.term_polarity = _term_polarity(voiced + ([title] if title else []), title, target.topic)
-    target.names = set(cues.name_tokens(author))
-    if site:
-        target.names.add(" ".join(words(site)))
-    return target
-
-
-def _add_claim(target: Target, sentence: str) -> None:
-    stems = set(stem_set(sentence))
-    if stems:
-        target.claims.append((sentence, stems, cues.is_negated(sentence), cues.critical_polarity(sentence)))
-        target.claim_stems |= stems
-
-
-def _topic_stems(article_sentences: list[str], comments: list[str]) -> set[str]:
-    """Stems in more than an eighth of the piece's sentences or a quarter of the comments (each counted
-    only when there are enough of them to tell)."""
-    topic: set[str] = set()
-    for texts, share in ((article_sentences, 0.125), (comments, 0.25)):
-        if len(texts) < 8:
-            continue
-        counts: dict[str, int] = defaultdict(int)
-        for text in texts:
-            for stem in stem_set(cues.bounded(text)):
-                counts[stem] += 1
-        topic |= {stem for stem, n in counts.items() if n > share * len(texts)}
-    return topic
-
-
-def _term_polarity(voiced: list[str], title: str | None, topic: set[str]) -> dict[str, float]:
-    """Whom or what the piece runs down or speaks up for: the mean critical polarity of the evaluative
-    sentences (a word of criticism, or clearly warm) each specific term stands in (VADER alone reads
-    reported bad news as criticism, so a negative sentence must criticise in words), for terms seen
-    at least twice (or in the title) with a clear sign."""
-    seen: dict[str, list[float]] = defaultdict(list)
-    for sentence in voiced:
-        value = cues.critical_polarity(sentence)
-        critical = any(w in cue_words.CRITICISM for w in words(sentence))
-        if not (critical or value >= 0.5):
-            continue
-        for term in stem_set(sentence) - topic:
-            seen[term].append(value)
-    title_stems = stem_set(title) if title else frozenset()
-    polar = {}
-    for term, values in seen.items():
-        mean = sum(values) / len(values)
-        if (len(values) >= 2 or term in title_stems) and abs(mean) >= 0.3:
-            polar[term] = mean
-    return polar
-
-
-class _Evidence:
-    def __init__(self) -> None:
-        self.scores = {"favor": 0.0, "against": 0.0}
-
-    def add(self, label: str, weight: float) -> None:
-        if weight > 0:
-            self.scores[label] = 1.0 - (1.0 - self.scores[label]) * (1.0 - min(weight, 0.95))
-
-
-def own_evidence(text: str, target: Target, is_reply: bool, quotes: list | None = None,
-                 parent_text: str | None = None, parent_author: str | None = None) -> dict[str, float]:
-    """Scores (0..1) for favour and against from the comment's own words, before the reply tree."""
-    own = cues.own_text(text or "", quotes, parent_text, parent_author)
-    lowered = normalise(own.own)
-    evidence = _Evidence()
-    _piece_cues(lowered, target, is_reply, evidence)
-    if not is_reply:
-        _opener_cues(own.opening, evidence)
-        _top_level_phrase_cues(lowered, evidence)
-    if search(cue_words.POSITION_FAVOR, lowered):
-        evidence.add("favor", 0.5 if is_reply else 0.7)
-    if search(cue_words.POSITION_AGAINST, lowered):
-        evidence.add("against", 0.5 if is_reply else 0.7)
-    _claim_cues(own.own, target, evidence)
-    _term_cues(own.own, target, evidence)
-    if search(cue_words.NEUTRAL_MARKERS, lowered):
-        evidence.scores = {k: v * 0.4 for k, v in evidence.scores.items()}
-    return evidence.scores
-
-
-def _mentions_piece(phrase: str) -> bool:
-    return any(noun in phrase for noun in ("article", "piece", "review", "author", "writer", "post", "op-ed",
-                                            "publication", "journalis", "report", "analysis", "column"))
-
-
-def _piece_cues(lowered: str, target: Target, is_reply: bool, evidence: _Evidence) -> None:
-    for match in finditer(cue_words.PIECE_PRAISE, lowered):
-        if not is_reply or _mentions_piece(match.group(0)):
-            evidence.add("favor", 0.8)
-            break
-    for match in finditer(cue_words.PIECE_ATTACK, lowered):
-        evidence.add("against", 0.6 if is_reply and not _mentions_piece(match.group(0)) else 0.8)
-        break
-    if not is_reply and search(cue_words.THANKS, lowered):
-        evidence.add("favor", 0.6)
-    if not _may_refer(lowered, target):
-        return
-    for sentence in sentences(lowered):
-        tokens = words(sentence)
-        for position in _reference_positions(sentence, tokens, target):
-            favor, against = _evaluations(tokens, position)
-            if favor and not against:
-                evidence.add("favor", 0.6)
-            elif against and not favor:
-                evidence.add("against", 0.6)
-
-
-def _may_refer(lowered: str, target: Target) -> bool:
-    """Whether any sentence of ``lowered`` can refer to the piece: a reference phrase somewhere in it, or
-    every word of one of the piece's names. A sentence's words are words of the whole text and a
-    reference inside a sentence is one in the whole text, so a comment failing this has no reference
-    position in any sentence, and most comments skip the sentence-by-sentence search."""
-    if search(cue_words.PIECE_REF, lowered):
-        return True
-    present = word_set(lowered)
-    return any(present.issuperset(name.split()) for name in target.names)
-
-
-def _reference_positions(sentence: str, tokens: tuple[str, ...], target: Target) -> list[int]:
-    """Token positions where a sentence refers to the piece ("this article", its author, its site)."""
-    positions = [len(words(sentence[:m.end()])) - 1 for m in cue_words.PIECE_REF.finditer(sentence)]
-    joined = " ".join(tokens)
-    for name in target.names:
-        index = f" {joined} ".find(f" {name} ")
-        if index >= 0:
-            positions.append(len(joined[:index].split()) + len(name.split()) - 1)
-    return positions
-
-
-def _evaluations(tokens: tuple[str, ...], position: int) -> tuple[bool, bool]:
-    """Whether positive or negative evaluative words stand near a reference (3 before, 5 after)."""
-    favor = against = False
-    for index in range(max(0, position - 4), min(len(tokens), position + 6)):
-        word = tokens[index]
-        negated = any(t in cue_words.NEGATIONS or t.endswith("n't") for t in tokens[max(0, index - 3):index])
-        if word in cue_words.PIECE_POSITIVE_WORDS:
-            favor, against = (favor, True) if negated else (True, against)
-        elif word in cue_words.PIECE_NEGATIVE_WORDS:
-            favor, against = (True, against) if negated else (favor, True)
-    return favor, against
-
-
-def _opener_cues(opening: str, evidence: _Evidence) -> None:
-    """A top-level comment answers the article: "Exactly." favours it, "Nonsense." is against it."""
-    if not opening or cue_words.AGREEING_NEGATIONS.match(opening):
-        return
-    if cue_words.DISAGREE_OPENERS.match(opening) and not cue_words.CONCEDE_REBUT.match(opening):
-        word = cue_words.DISAGREE_OPENERS.match(opening).group(0)
-        if word not in ("actually", "in fact", "really?", "and?", "huh?", "what?", "so what"):
-            evidence.add("against", 0.6)
-    elif (match := cue_words.AGREE_OPENERS.match(opening) or cue_words.THIS_OPENER.match(opening)):
-        if match.group(0).strip(" .!") not in ("yes", "yep", "yup", "yeah", "right", "same", "truth", "correct"):
-            evidence.add("favor", 0.6)
-
-
-def _top_level_phrase_cues(lowered: str, evidence: _Evidence) -> None:
-    """A top-level comment replies to the piece: its "I agree"/"you're wrong" speak to the piece, and a
-    dismissal ("cherry-picked", "easy to say") dismisses it."""
-    if search(cue_words.AGREE_PHRASES, lowered):
-        evidence.add("favor", 0.5)
-    match = search(cue_words.DISAGREE_PHRASES, lowered)
-    if match and set(words(match.group(0))) & ({"disagree", "agree"} | cue_words.SECOND_PERSON):
-        evidence.add("against", 0.5)
-    if search(cue_words.TOP_LEVEL_DISMISSAL, lowered):
-        evidence.add("against", 0.5)
-
-
-def _claim_cues(own: str, target: Target, evidence: _Evidence) -> None:
-    """Echoing a claim of the piece favours it; denying it or throwing its words back as a short question
-    is against it. Where both sentences carry clear sentiment, the same sign echoes (VADER reads "not
-    good" itself); otherwise a negation on one side only denies."""
-    best_echo = best_denial = 0.0
-    for sentence in sentences(own):
-        stems = stem_set(sentence) - target.topic
-        if not stems:
-            continue
-        if is_question(sentence):
-            if len(words(sentence)) <= 6 and len(stems & target.claim_stems) >= max(2, len(stems) - 1):
-                evidence.add("against", 0.45)
-            continue
-        shared, claim = _best_claim(stems, target)
-        if shared < 2 or claim is None:
-            continue
-        strength = min(1.0, shared / 4)
-        mine, theirs = cues.critical_polarity(sentence), claim[3]
-        if abs(mine) >= 0.3 and abs(theirs) >= 0.3:
-            echoes = (mine > 0) == (theirs > 0)
-        else:
-            echoes = cues.is_negated(sentence) == claim[2]
-        if echoes:
-            best_echo = max(best_echo, strength)
-        else:
-            best_denial = max(best_denial, strength)
-    if best_echo > best_denial:
-        evidence.add("favor", 0.35 * best_echo)
-    elif best_denial > best_echo:
-        evidence.add("against", 0.35 * best_denial)
-
-
-def _best_claim(stems: frozenset[str] | set[str], target: Target) -> tuple[int, tuple | None]:
-    """The claim sharing most stems with ``stems`` (the first such claim on a tie) and how many it shares;
-    ``(0, None)`` when none shares any. Counts through a stem -> claims index instead of intersecting
-    the sentence with every claim of the piece."""
-    index = target.claim_index
-    if index.get(None) != len(target.claims):
-        index.clear()
-        for number, claim in enumerate(target.claims):
-            for claim_stem in claim[1]:
-                index.setdefault(claim_stem, []).append(number)
-        index[None] = len(target.claims)
-    counts: dict[int, int] = {}
-    for sentence_stem in stems:
-        for number in index.get(sentence_stem, ()):
-            counts[number] = counts.get(number, 0) + 1
-    if not counts:
-        return 0, None
-    best = max(counts.values())
-    return best, target.claims[min(number for number, count in counts.items() if count == best)]
-
-
-def _term_cues(own: str, target: Target, evidence: _Evidence) -> None:
-    """Speaking of the piece's criticised terms critically, or of its favoured terms warmly, favours it;
-    the reverse defends what it criticises."""
-    if not target.term_polarity:
-        return
-    for sentence in sentences(own):
-        # The terms first: most sentences name none, and then their polarity (VADER) is not needed.
-        terms = [target.term_polarity[t] for t in stem_set(sentence) if t in target.term_polarity]
-        if not terms:
-            continue
-        value = cues.critical_polarity(sentence)
-        if abs(value) < 0.3:
-            continue
-        agreement = sum(value * t for t in terms) / len(terms)
-        weight = 0.3 * min(1.0, abs(agreement) * 2) * min(1.0, len(terms) / 2)
-        evidence.add("favor" if agreement > 0 else "against", weight)
-
-
-def _label(belief: float) -> tuple[str, float]:
-    """favor/against where the signed belief is clear enough, with a confidence growing with it."""
-    if abs(belief) >= 0.2:
-        return ("favor" if belief > 0 else "against"), round(min(0.95, 0.4 + 0.5 * abs(belief)), 3)
-    return "none", round(max(0.3, 0.6 - abs(belief)), 3)
-
-
-def _resolve(rows: list[dict], target: Target) -> list[tuple[str, float]]:
-    """Own evidence, then the reply tree (commentscope.analysis.stages.agreement.tree_belief): comments whose own evidence
-    is strong keep their own label; the rest take the belief their conversation and author lend them."""
-    index = {r["id"]: i for i, r in enumerate(rows)}
-    own: list[float] = []
-    for row in rows:
-        if target.opening_id is not None and row["id"] == target.opening_id:
-            own.append(1.0)
-            continue
-        parent = rows[index[row["parent_id"]]] if row["parent_id"] in index else None
-        scores = own_evidence(row["text"], target, parent is not None, row.get("quotes"),
-                              parent["text"] if parent else None, parent["author"] if parent else None)
-        if target.author and row.get("author") and normalise(row["author"]) == normalise(target.author):
-            scores = {"favor": max(scores["favor"], 0.8), "against": scores["against"]}
-        own.append(scores["favor"] - scores["against"])
-    belief = tree_belief(rows, own, keep=_STRONG)
-    resolved = []
-    for i, row in enumerate(rows):
-        if target.opening_id is not None and row["id"] == target.opening_id:
-            resolved.append(("favor", 1.0))
-        else:
-            resolved.append(_label(own[i] if abs(own[i]) >= _STRONG else belief[i]))
-    return resolved
+STANCES = ("favor", "against", "none")  # in the order of the model's classes (for, against, neither)
 
 
 def _opening_id(rows: list[dict]) -> str | None:
@@ -367,44 +43,188 @@ def _opening_id(rows: list[dict]) -> str | None:
     return min(top, key=lambda r: r["position"] if r.get("position") is not None else math.inf)["id"] if top else None
 
 
+def model_target(title: str | None, text: str | None, max_chars: int = 1500) -> str:
+    """What the pairwise model reads as the article: its title, lead paragraph and closing paragraph (a
+    closing author bio "Jane Doe is a ..." left out), at most ``max_chars``: where a piece states its
+    position. For a thread without article, the opening post's text in its place."""
+    paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+    if len(paragraphs) > 1 and len(paragraphs[-1]) < 400 and cue_words.BIO.match(paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
+    parts = [title or "", *paragraphs[:1], *(paragraphs[-1:] if len(paragraphs) > 1 else [])]
+    return "\n\n".join(p for p in parts if p)[:max_chars]
+
+
 @paused()  # see commentscope.analysis.run.collector
-def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None) -> pl.DataFrame:
-    """Add ``stance`` (favor/against/none), ``stance_confidence`` (0..1) and ``stance_target``
+def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None, probabilities: bool = False) -> pl.DataFrame:
+    """Add ``stance`` (favor/against/none), ``stance_confidence`` (its probability), ``stance_target``
     ("article", or "opening comment" for a thread without article text, judged toward its first
-    top-level comment). Reads thread_id, id, position, author, text, parent_id, quotes, and
-    ``agreement``/``agreement_confidence`` (computed here when absent); ``threads`` give each thread's
-    title, article text, article author and site.
+    top-level comment) and ``stance_evidence`` (what weighed most). Reads thread_id, id, position,
+    author, text, parent_id, quotes, and ``agreement``/``agreement_confidence`` (computed here when
+    absent); ``threads`` give each thread's title, article text, article author and site.
+
+    A top-level comment: the pairwise model's stance toward the article, times the cue detector's
+    evidence (``own_evidence``). A reply: what its agreement with its parent implies, given the parent's
+    stance, times the cue evidence of its own words (``scoring``); the opening post a thread's stance is
+    judged toward is ``favor`` by definition, and a comment by the article's author favours it. With
+    ``probabilities``, also ``stance_probabilities``: (favor, against, none) of each comment, which
+    adapting to a user's labels refits (``adapt``).
     """
     require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_stance")
     working = frame if "agreement" in frame.columns else add_agreement(frame)
     meta = {thread.thread_id: thread for thread in threads or ()}
-    columns = [c for c in ("thread_id", "id", "position", "author", "text", "parent_id", "quotes",
-                           "agreement", "agreement_confidence") if c in working.columns]
-    # Column lists, and row dicts for one thread at a time: never a dict per row of the whole frame.
+    columns = [c for c in ("thread_id", "id", "position", "author", "text", "parent_id", "quotes", "agreement",
+                           "agreement_confidence", "agreement_evidence") if c in working.columns]
     values = [working.get_column(c).to_list() for c in columns]
     by_thread: dict[str, list[int]] = defaultdict(list)
     for k, thread_id in enumerate(values[0]):
         by_thread[thread_id].append(k)
-    result: dict[tuple[str, str], tuple[str, float, str]] = {}
+    prepared = []
     for thread_id, members in by_thread.items():
-        thread_rows = [{c: column[k] for c, column in zip(columns, values)} for k in members]
+        rows = [{c: column[k] for c, column in zip(columns, values)} for k in members]
         info = meta.get(thread_id) or Thread(thread_id=thread_id, source_format="")
-        texts = [r["text"] or "" for r in thread_rows]
-        article = info.article_text
-        if article and article.strip():
-            target = read_target(info.title, article, info.article_author, info.site, comments=texts)
-        else:
-            opening = _opening_id(thread_rows)
-            post = next((r for r in thread_rows if r["id"] == opening), None)
-            target = read_target(info.title, post["text"] if post else "", post["author"] if post else None,
-                                 None, opening, texts)
-        for row, (label, confidence) in zip(thread_rows, _resolve(thread_rows, target)):
-            result[(thread_id, row["id"])] = (label, confidence, target.kind)
+        prepared.append((thread_id, rows, _thread_target(info, rows)))
+    model = load_model()
+    pairs = [(target_text, bounded(row["text"] or "")) for _, rows, (_, target_text) in prepared for row in rows]
+    own_model = model.score([t for t, _ in pairs], [x for _, x in pairs], "stance") if pairs else np.zeros((0, 3))
+    result: dict[tuple[str, str], tuple] = {}
+    at = 0
+    for thread_id, rows, (target, target_text) in prepared:
+        resolved = _resolve(rows, target, own_model[at:at + len(rows)], model, target_text)
+        at += len(rows)
+        for row, (label, confidence, reason, p) in zip(rows, resolved):
+            result[(thread_id, row["id"])] = (label, confidence, target.kind, reason, p)
     clear_caches()  # what the caches hold belongs to this frame: the next one starts empty
     keys = list(zip(frame["thread_id"].to_list(), frame["id"].to_list()))
-    return frame.with_columns(
+    columns = [
         pl.Series("stance", [result[k][0] for k in keys], dtype=pl.String),
         pl.Series("stance_confidence", [result[k][1] for k in keys], dtype=pl.Float64),
         pl.Series("stance_target", [result[k][2] for k in keys], dtype=pl.String),
-    )
+        pl.Series("stance_evidence", [result[k][3] for k in keys], dtype=pl.String),
+    ]
+    if probabilities:
+        columns.append(pl.Series("stance_probabilities", [result[k][4].tolist() for k in keys], dtype=pl.List(pl.Float64)))
+    return frame.with_columns(columns)
 
+
+def _thread_target(info: Thread, rows: list[dict]) -> tuple[Target, str]:
+    """The cue detectors' reading of what the thread's comments take a stance toward, and the text the
+    model reads as it."""
+    texts = [r["text"] or "" for r in rows]
+    article = info.article_text
+    if article and article.strip():
+        return (read_target(info.title, article, info.article_author, info.site, comments=texts),
+                model_target(info.title, article))
+    opening = _opening_id(rows)
+    post = next((r for r in rows if r["id"] == opening), None)
+    text = post["text"] if post else ""
+    return (read_target(info.title, text, post["author"] if post else None, None, opening, texts),
+            model_target(info.title, text))
+
+
+def _resolve(rows: list[dict], target: Target, own_model: np.ndarray, model, target_text: str
+             ) -> list[tuple[str, float, str | None, np.ndarray]]:
+    """Each comment's stance, parents first: the model and the cues for a top-level comment, the parent's
+    stance through the reply's agreement and the cues for a reply. With ``AUTHOR`` > 0 a second pass
+    adds, to each comment, what its author's other comments in the thread came to in the first."""
+    index = {r["id"]: i for i, r in enumerate(rows)}
+    order = _parents_first(rows, index)
+    evidence = [_cues_of(rows, i, index, target) for i in range(len(rows))]
+    final, reasons = _pass(rows, index, order, evidence, target, own_model, None)
+    if AUTHOR > 0:
+        final, reasons = _pass(rows, index, order, evidence, target, own_model, _author_priors(rows, final))
+    need = [i for i, reason in reasons.items() if reason is None]
+    if need:
+        texts = [bounded(rows[i]["text"] or "") for i in need]
+        for i, reason in zip(need, model.explain([target_text] * len(need), texts, "stance")):
+            reasons[i] = reason
+    out = []
+    for i in range(len(rows)):
+        names, sure = labelled(final[i][None, :], "stance")
+        out.append((names[0], sure[0], reasons[i], final[i]))
+    return out
+
+
+def _cues_of(rows: list[dict], i: int, index: dict[str, int], target: Target):
+    """The cue detector's evidence of comment ``i`` (a comment by the article's author favours it)."""
+    row = rows[i]
+    p = index.get(row["parent_id"]) if row["parent_id"] is not None else None
+    parent = rows[p] if p is not None else None
+    evidence = cue_evidence(row["text"], target, parent is not None, row.get("quotes"),
+                            parent["text"] if parent else None, parent["author"] if parent else None)
+    if target.author and row.get("author") and normalise(row["author"]) == normalise(target.author):
+        evidence.scores["favor"] = max(evidence.scores["favor"], 0.8)
+        evidence.reasons["favor"] = (1.0, "written by the article's author")
+    return evidence
+
+
+def _pass(rows, index, order, evidence, target, own_model, priors) -> tuple[dict, dict]:
+    """One pass over the thread, parents first: each comment's (favor, against, none) and, where a cue or
+    the parent explains it, why (None: the model's words will)."""
+    final: dict[int, np.ndarray] = {}
+    reasons: dict[int, str | None] = {}
+    for i in order:
+        row = rows[i]
+        if target.opening_id is not None and row["id"] == target.opening_id:
+            final[i], reasons[i] = np.array([1.0, 0.0, 0.0]), "the opening post: what stance is judged toward"
+            continue
+        p = index.get(row["parent_id"]) if row["parent_id"] is not None else None
+        favor, against = evidence[i].scores["favor"], evidence[i].scores["against"]
+        agreement = _agreement_probabilities(row)
+        implied = inherited(final[p], agreement) if p is not None and agreement is not None and p in final else None
+        prior = priors.get(i) if priors is not None else None
+        q = np.array(combine_one(own_model[i], favor, against, K_CUE_REPLY if implied is not None else K_CUE,
+                                 implied, prior))
+        final[i] = q
+        label = int(q.argmax())
+        side = STANCES[label]
+        if side != "none" and evidence[i].reasons.get(side, (0.0, ""))[0] >= 0.3:
+            reasons[i] = evidence[i].reasons[side][1]
+        elif implied is not None and int(implied.argmax()) == label and row.get("agreement") in ("agree", "disagree"):
+            reasons[i] = (f"{row['agreement']}s with {rows[p].get('author') or 'its parent'}, "
+                          f"read as {STANCES[int(final[p].argmax())]}")
+        else:
+            reasons[i] = None
+    return final, reasons
+
+
+def _author_priors(rows: list[dict], final: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """For each comment whose author wrote others in the thread, the mean stance of those others."""
+    by_author: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row.get("author"):
+            by_author[normalise(row["author"]).strip()].append(i)
+    priors = {}
+    for members in by_author.values():
+        for i in members:
+            others = [final[j] for j in members if j != i and j in final]
+            if others:
+                priors[i] = np.mean(others, axis=0)
+    return priors
+
+
+def _agreement_probabilities(row: dict) -> np.ndarray | None:
+    """(agree, disagree, neutral) of a reply from its agreement label and confidence: the label takes its
+    confidence, the other two share the rest."""
+    label, confidence = row.get("agreement"), row.get("agreement_confidence")
+    if label not in LABELS or confidence is None:
+        return None
+    p = np.full(3, (1.0 - confidence) / 2)
+    p[LABELS.index(label)] = confidence
+    return p
+
+
+def _parents_first(rows: list[dict], index: dict[str, int]) -> list[int]:
+    """Row indices with every parent before its replies (a reply to a missing comment counts as a root)."""
+    order: list[int] = []
+    placed: set[int] = set()
+    for start in range(len(rows)):
+        chain = []
+        current: int | None = start
+        while current is not None and current not in placed and current not in chain:
+            chain.append(current)
+            parent_id = rows[current]["parent_id"]
+            current = index.get(parent_id) if parent_id is not None else None
+        for i in reversed(chain):
+            placed.add(i)
+            order.append(i)
+    return order

@@ -56,13 +56,14 @@ def _kind_words(kind: str, figures: dict[str, Any] | None) -> str:
 
 
 def trust_sentence(quality: dict[str, dict[str, Any]]) -> str:
-    """The measured figures in one sentence, e.g. "On a hand-labelled thread held out from development,
-    the labels scored macro-F1 stance 0.38 (baseline 0.19) and agreement 0.29, below that baseline
-    (0.46)." The baseline is always guessing the commonest label."""
+    """The measured figures in one sentence, e.g. "On six hand-labelled comment threads the model never
+    saw in training, the labels scored macro-F1 stance 0.76 (baseline 0.22) and agreement 0.77 (baseline
+    0.29)." The baseline is always guessing the commonest label."""
     if not quality:
         return "The labels' accuracy has not been measured (analysis/stages/quality.json is missing)."
     parts = " and ".join(_kind_words(kind, quality.get(kind)) for kind in KINDS)
-    return (f"On a hand-labelled thread held out from development, the labels scored macro-F1 {parts}; "
+    where = next((f["measured_on"] for f in quality.values() if f and f.get("measured_on")), "")
+    return (f"On {where or 'hand-labelled threads'}, the labels scored macro-F1 {parts}; "
             "the baseline always guesses the commonest label.")
 
 

@@ -1,0 +1,175 @@
+"""The pairwise stance/agreement model: numpy-only inference over a batch of (target, text) pairs.
+
+``load_model().score(targets, texts, task)`` gives (n, 3) probabilities in the order (for, against,
+neither): for = favor/agree, against = against/disagree, neither = none/neutral. ``task`` is
+``"agreement"`` (target = the parent comment) or ``"stance"`` (target = the article: its title, lead and
+close; or the opening post). Article stance is scored with the agreement weights (``stance_head`` in the
+model's config): a comment answering an article is read like a reply answering its parent, which
+transferred best to news threads across corpora (MODEL_CARD.md); ``head="stance"`` uses the weights
+trained on claims and topic phrases (debate motions, tweets' targets). ``score_batch`` scores several
+requests over one reading of every distinct string, and ``explain`` names the feature that weighed most
+for each row's predicted class (for tooltips and for users who doubt a label).
+
+The model is one multinomial logistic regression over hashed word n-grams of the text, VADER-like
+scores, target-text interaction features and the cue phrase lists; the agreement task has its own
+correction weights. Everything is arrays in one .npz (``pairwise.npz`` beside this module, written by
+``scripts/train_model.py``); scoring imports numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from commentscope.analysis.stages.pairwise import features as F
+from commentscope.analysis.stages.pairwise import ngrams as N
+
+CLASSES = ("for", "against", "neither")
+TASKS = ("stance", "agreement")
+#: The shipped model, trained by scripts/train_model.py (MODEL_CARD.md says on what, and how well).
+MODEL_PATH = Path(__file__).resolve().parent / "pairwise.npz"
+
+
+class Model:
+    """Arrays of a trained model (see training/blocks.export for their layout)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.a = arrays
+        self.config = json.loads(str(arrays["config_json"]))
+        self.lex = F.Lexicon({k[4:]: v for k, v in arrays.items() if k.startswith("lex_")})
+        self.bits = int(self.config["bits"])
+        self.names = json.loads(str(arrays["dense_names_json"]))
+        self.temperature = {t: float(arrays[f"temperature_{t}"]) for t in TASKS}
+        self.cue_tables = [(k, k.rsplit("_", 1)[1], v) for k, v in sorted(arrays.items()) if k.startswith("lexcue_")]
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Model":
+        with np.load(path, allow_pickle=False) as z:
+            return cls({k: z[k] for k in z.files})
+
+    def head(self, task: str, head: str | None = None) -> str:
+        """The weights that score ``task``: agreement always the agreement head; stance the model's
+        ``stance_head`` unless ``head`` names one."""
+        if task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}")
+        if task == "agreement":
+            return "agreement"
+        chosen = head or self.config.get("stance_head", "stance")
+        if chosen not in TASKS:
+            raise ValueError(f"head must be one of {TASKS}")
+        return chosen
+
+    # --- features -------------------------------------------------------------------------------
+    def _read(self, strings: list[str]) -> dict:
+        """Per distinct string: tokens, n-gram logits of both heads, text features, cue look-ups."""
+        tb = F.tokenize(strings, self.lex)
+        return {"tb": tb, "dense": F.text_dense(tb), "ngram": N.ngram_scores(tb, self.bits, self.a["ngram_words"]),
+                "cues": N.cue_lexicon_features(tb, self.cue_tables)}
+
+    def _features(self, r: dict, ci: np.ndarray, ti: np.ndarray, head: str) -> np.ndarray:
+        """The dense features in training order (training/blocks.dense_matrix), unstandardised."""
+        inter, vpair = F.pair_dense(r["tb"], r["tb"], ci, ti, r["dense"], r["dense"])
+        task = np.full((len(ci), 1), 1.0 if head == "agreement" else 0.0, np.float32)
+        return np.hstack([task, r["dense"][ci], vpair, inter, r["cues"][ci]]).astype(np.float32)
+
+    def _logits(self, r: dict, ci: np.ndarray, ti: np.ndarray, head: str) -> tuple[np.ndarray, np.ndarray]:
+        k = TASKS.index(head)
+        x = self._features(r, ci, ti, head)
+        return r["ngram"][ci, 3 * k:3 * k + 3] + x @ self.a[f"dense_w_{head}"] + self.a[f"bias_{head}"], x
+
+    @staticmethod
+    def _index(requests: list[tuple]) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for targets, texts, *_ in requests:
+            for s in (*targets, *texts):
+                index.setdefault(s or "", len(index))
+        return index
+
+    # --- public ---------------------------------------------------------------------------------
+    def score_batch(self, requests: list[tuple], calibrated: bool = True, head: str | None = None) -> list[np.ndarray]:
+        """``requests``: (targets, texts, task) tuples, scored over one reading of all distinct strings.
+        ``calibrated`` divides the logits by the head's temperature (fitted on held-out rows)."""
+        index = self._index(requests)
+        r = self._read(list(index))
+        out = []
+        for targets, texts, task in requests:
+            chosen = self.head(task, head)
+            ci = np.fromiter((index[t or ""] for t in texts), np.int64, len(texts))
+            ti = np.fromiter((index[t or ""] for t in targets), np.int64, len(targets))
+            logits, _ = self._logits(r, ci, ti, chosen)
+            out.append(softmax(logits / (self.temperature[chosen] if calibrated else 1.0)))
+        return out
+
+    def score(self, targets: list[str], texts: list[str], task: str, calibrated: bool = True,
+              head: str | None = None) -> np.ndarray:
+        """(n, 3) probabilities (for, against, neither) of texts[i] toward targets[i]."""
+        if len(targets) != len(texts):
+            raise ValueError("targets and texts must have the same length")
+        return self.score_batch([(targets, texts, task)], calibrated, head)[0]
+
+    def explain(self, targets: list[str], texts: list[str], task: str, head: str | None = None) -> list[str]:
+        """For each row, the single feature (a word n-gram, a cue phrase list, an interaction or a VADER
+        score) whose contribution most favoured its predicted class over the other two, in words.
+        Computed for the whole batch at once: one reading of the strings, array operations per feature."""
+        chosen = self.head(task, head)
+        index = self._index([(targets, texts)])
+        r = self._read(list(index))
+        ci = np.array([index[t or ""] for t in texts], np.int64)
+        ti = np.array([index[t or ""] for t in targets], np.int64)
+        logits, x = self._logits(r, ci, ti, chosen)
+        pred = logits.argmax(1)
+        weights = self.a[f"dense_w_{chosen}"]  # (features, 3)
+        # each row's margin per feature: its weight for the predicted class minus the mean of the others
+        margin = (3 * weights[:, pred] - weights.sum(1, keepdims=True)).T / 2  # (n, features)
+        contrib = x * margin
+        contrib[:, [k for k, name in enumerate(self.names) if name.startswith("task:")]] = -np.inf
+        best_dense = contrib.argmax(1)
+        best_value = contrib[np.arange(len(pred)), best_dense]
+        gram_rows, gram_value, gram_text = self._best_ngrams(r["tb"], ci, pred, TASKS.index(chosen))
+        out = []
+        for i in range(len(pred)):
+            if gram_value[i] > best_value[i] and gram_text[i] is not None:
+                out.append(f"the words {gram_text[i]}")
+            else:
+                out.append(self.names[int(best_dense[i])])
+        return out
+
+    def _best_ngrams(self, tb: F.TextBatch, ci: np.ndarray, pred: np.ndarray, k: int):
+        """For each row, the word n-gram of its text that most favours its predicted class: its value and
+        its words."""
+        table = self.a["ngram_words"][:, 3 * k:3 * k + 3]
+        parts, scale = N.word_parts(tb, self.bits)
+        best = np.full(tb.n * 3, -np.inf)  # per (text, class)
+        where = np.full((tb.n * 3, 2), -1, np.int64)  # (part, element) of the best
+        for p_no, (idx, start, length) in enumerate(parts):
+            owner = np.repeat(np.arange(tb.n), length)
+            element = start[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(length) - length, length)
+            values = table[idx[element].astype(np.int64)]  # (m, 3)
+            for c in range(3):
+                v = (values[:, c] - (values.sum(1) - values[:, c]) / 2) * scale[owner]
+                key = owner * 3 + c
+                order = np.lexsort((-v, key))
+                first = order[np.concatenate([[True], key[order][1:] != key[order][:-1]])] if len(order) else order
+                better = v[first] > best[key[first]]
+                best[key[first][better]] = v[first][better]
+                where[key[first][better]] = np.column_stack([np.full(better.sum(), p_no), element[first][better]])
+        rows = ci * 3 + pred
+        texts = []
+        for row, (p_no, e) in zip(ci, where[rows]):
+            texts.append(N.word_ngram_text(tb, int(row), int(p_no), int(e)) if p_no >= 0 else None)
+        return rows, best[rows], texts
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(1, keepdims=True)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> Model:
+    """The shipped model (or the one at ``path``), loaded once per process (about 0.06 s)."""
+    return Model.load(path or MODEL_PATH)
