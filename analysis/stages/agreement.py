@@ -282,10 +282,10 @@ def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
                                 authors[p] if p is not None else None, quotes[k]) for k, p in pairs]
         cue_agree = np.array([v.confidence if v.label == "agree" else 0.0 for v in verdicts])
         cue_disagree = np.array([v.confidence if v.label == "disagree" else 0.0 for v in verdicts])
-        model = load_model()
-        probabilities = with_cues(model.score(targets, replies, "agreement"), cue_agree, cue_disagree, K_CUE)
+        scored = load_model().read(targets, replies, "agreement")
+        probabilities = with_cues(scored.probabilities(), cue_agree, cue_disagree, K_CUE)
         names, sure = labelled(probabilities, "agreement")
-        explained = explain_rows(model, targets, replies, "agreement", names, verdicts)
+        explained = explain_rows(scored, names, verdicts)
         for n, (k, _) in enumerate(pairs):
             labels[k], confidences[k], reasons[k] = names[n], sure[n], explained[n]
     clear_caches()  # what the caches hold belongs to this frame: the next one starts empty
@@ -296,20 +296,19 @@ def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def explain_rows(model, targets: list[str], texts: list[str], task: str, names: list[str], verdicts) -> list[str]:
-    """A short reason for each label: the cue detector's where it fired for that label, else the
-    model's strongest feature for it."""
-    side = {"agree": "agree", "disagree": "disagree"}
+def explain_rows(scored, names: list[str], verdicts) -> list[str]:
+    """A short reason for each label: the cue detector's where it fired for that label, else the model's
+    strongest feature for it."""
     out: list[str | None] = [None] * len(names)
     need = []
     for n, (name, verdict) in enumerate(zip(names, verdicts)):
-        fired = [c.split(":", 1)[1] for c in verdict.cues if c.split(":", 1)[0] == side.get(name)]
+        fired = [c.split(":", 1)[1] for c in verdict.cues if c.split(":", 1)[0] == name]
         if fired:
             out[n] = fired[0]
         else:
             need.append(n)
     if need:
-        found = model.explain([targets[n] for n in need], [texts[n] for n in need], task)
-        for n, reason in zip(need, found):
+        classes = np.array([LABELS.index(names[n]) for n in need])
+        for n, reason in zip(need, scored.explain(np.array(need), classes)):
             out[n] = reason
     return out  # type: ignore[return-value]

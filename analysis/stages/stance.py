@@ -83,13 +83,13 @@ def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None, pro
         rows = [{c: column[k] for c, column in zip(columns, values)} for k in members]
         info = meta.get(thread_id) or Thread(thread_id=thread_id, source_format="")
         prepared.append((thread_id, rows, _thread_target(info, rows)))
-    model = load_model()
     pairs = [(target_text, bounded(row["text"] or "")) for _, rows, (_, target_text) in prepared for row in rows]
-    own_model = model.score([t for t, _ in pairs], [x for _, x in pairs], "stance") if pairs else np.zeros((0, 3))
+    scored = load_model().read([t for t, _ in pairs], [x for _, x in pairs], "stance") if pairs else None
+    own_model = scored.probabilities() if scored is not None else np.zeros((0, 3))
     result: dict[tuple[str, str], tuple] = {}
     at = 0
-    for thread_id, rows, (target, target_text) in prepared:
-        resolved = _resolve(rows, target, own_model[at:at + len(rows)], model, target_text)
+    for thread_id, rows, (target, _) in prepared:
+        resolved = _resolve(rows, target, own_model[at:at + len(rows)], scored, at)
         at += len(rows)
         for row, (label, confidence, reason, p) in zip(rows, resolved):
             result[(thread_id, row["id"])] = (label, confidence, target.kind, reason, p)
@@ -121,7 +121,7 @@ def _thread_target(info: Thread, rows: list[dict]) -> tuple[Target, str]:
             model_target(info.title, text))
 
 
-def _resolve(rows: list[dict], target: Target, own_model: np.ndarray, model, target_text: str
+def _resolve(rows: list[dict], target: Target, own_model: np.ndarray, scored, at: int
              ) -> list[tuple[str, float, str | None, np.ndarray]]:
     """Each comment's stance, parents first: the model and the cues for a top-level comment, the parent's
     stance through the reply's agreement and the cues for a reply. With ``AUTHOR`` > 0 a second pass
@@ -133,9 +133,9 @@ def _resolve(rows: list[dict], target: Target, own_model: np.ndarray, model, tar
     if AUTHOR > 0:
         final, reasons = _pass(rows, index, order, evidence, target, own_model, _author_priors(rows, final))
     need = [i for i, reason in reasons.items() if reason is None]
-    if need:
-        texts = [bounded(rows[i]["text"] or "") for i in need]
-        for i, reason in zip(need, model.explain([target_text] * len(need), texts, "stance")):
+    if need:  # the model's words for the side each comment was given
+        sides = [int(final[i].argmax()) for i in need]
+        for i, reason in zip(need, scored.explain(np.array(need) + at, np.array(sides))):
             reasons[i] = reason
     out = []
     for i in range(len(rows)):

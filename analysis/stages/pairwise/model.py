@@ -112,55 +112,75 @@ class Model:
 
     def explain(self, targets: list[str], texts: list[str], task: str, head: str | None = None) -> list[str]:
         """For each row, the single feature (a word n-gram, a cue phrase list, an interaction or a VADER
-        score) whose contribution most favoured its predicted class over the other two, in words.
-        Computed for the whole batch at once: one reading of the strings, array operations per feature."""
+        score) whose contribution most favoured its predicted class over the other two, in words."""
+        return self.read(targets, texts, task, head).explain()
+
+    def read(self, targets: list[str], texts: list[str], task: str, head: str | None = None) -> "Scored":
+        """Score a batch once and keep what explaining it needs (``Scored``)."""
         chosen = self.head(task, head)
         index = self._index([(targets, texts)])
         r = self._read(list(index))
-        ci = np.array([index[t or ""] for t in texts], np.int64)
-        ti = np.array([index[t or ""] for t in targets], np.int64)
+        ci = np.fromiter((index[t or ""] for t in texts), np.int64, len(texts))
+        ti = np.fromiter((index[t or ""] for t in targets), np.int64, len(targets))
         logits, x = self._logits(r, ci, ti, chosen)
-        pred = logits.argmax(1)
-        weights = self.a[f"dense_w_{chosen}"]  # (features, 3)
-        # each row's margin per feature: its weight for the predicted class minus the mean of the others
-        margin = (3 * weights[:, pred] - weights.sum(1, keepdims=True)).T / 2  # (n, features)
-        contrib = x * margin
-        contrib[:, [k for k, name in enumerate(self.names) if name.startswith("task:")]] = -np.inf
-        best_dense = contrib.argmax(1)
-        best_value = contrib[np.arange(len(pred)), best_dense]
-        gram_rows, gram_value, gram_text = self._best_ngrams(r["tb"], ci, pred, TASKS.index(chosen))
-        out = []
-        for i in range(len(pred)):
-            if gram_value[i] > best_value[i] and gram_text[i] is not None:
-                out.append(f"the words {gram_text[i]}")
-            else:
-                out.append(self.names[int(best_dense[i])])
-        return out
+        return Scored(self, r, ci, chosen, logits, x)
 
-    def _best_ngrams(self, tb: F.TextBatch, ci: np.ndarray, pred: np.ndarray, k: int):
-        """For each row, the word n-gram of its text that most favours its predicted class: its value and
-        its words."""
+    def _best_ngrams(self, tb: F.TextBatch, ci: np.ndarray, classes: np.ndarray, k: int):
+        """For each requested row (text ``ci[i]``), the word n-gram of its text that most favours
+        ``classes[i]`` over the other two: its value and its words. Only the requested texts' n-grams
+        are looked at."""
         table = self.a["ngram_words"][:, 3 * k:3 * k + 3]
         parts, scale = N.word_parts(tb, self.bits)
-        best = np.full(tb.n * 3, -np.inf)  # per (text, class)
-        where = np.full((tb.n * 3, 2), -1, np.int64)  # (part, element) of the best
+        n = len(ci)
+        best = np.full(n, -np.inf)
+        where = np.full((n, 2), -1, np.int64)  # (part, element) of the best
         for p_no, (idx, start, length) in enumerate(parts):
-            owner = np.repeat(np.arange(tb.n), length)
-            element = start[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(length) - length, length)
-            values = table[idx[element].astype(np.int64)]  # (m, 3)
-            for c in range(3):
-                v = (values[:, c] - (values.sum(1) - values[:, c]) / 2) * scale[owner]
-                key = owner * 3 + c
-                order = np.lexsort((-v, key))
-                first = order[np.concatenate([[True], key[order][1:] != key[order][:-1]])] if len(order) else order
-                better = v[first] > best[key[first]]
-                best[key[first][better]] = v[first][better]
-                where[key[first][better]] = np.column_stack([np.full(better.sum(), p_no), element[first][better]])
-        rows = ci * 3 + pred
-        texts = []
-        for row, (p_no, e) in zip(ci, where[rows]):
-            texts.append(N.word_ngram_text(tb, int(row), int(p_no), int(e)) if p_no >= 0 else None)
-        return rows, best[rows], texts
+            lengths = length[ci]
+            owner = np.repeat(np.arange(n), lengths)
+            if len(owner) == 0:
+                continue
+            element = start[ci][owner] + np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            values = table[idx[element].astype(np.int64)]
+            v = (1.5 * values[np.arange(len(owner)), classes[owner]] - values.sum(1) / 2) * scale[ci][owner]
+            order = np.lexsort((-v, owner))
+            first = order[np.concatenate([[True], owner[order][1:] != owner[order][:-1]])]
+            better = v[first] > best[owner[first]]
+            best[owner[first][better]] = v[first][better]
+            where[owner[first][better]] = np.column_stack([np.full(int(better.sum()), p_no), element[first][better]])
+        texts = [N.word_ngram_text(tb, int(row), int(p_no), int(e)) if p_no >= 0 else None
+                 for row, (p_no, e) in zip(ci, where)]
+        return None, best, texts
+
+
+class Scored:
+    """A scored batch: its probabilities, and explanations of any rows for any class on demand (the
+    strings are read once for both)."""
+
+    def __init__(self, model: Model, r: dict, ci: np.ndarray, head: str, logits: np.ndarray, x: np.ndarray):
+        self.model, self.r, self.ci, self.head, self.logits, self.x = model, r, ci, head, logits, x
+
+    def probabilities(self, calibrated: bool = True) -> np.ndarray:
+        return softmax(self.logits / (self.model.temperature[self.head] if calibrated else 1.0))
+
+    def explain(self, rows: np.ndarray | None = None, classes: np.ndarray | None = None) -> list[str]:
+        """For each of ``rows`` (default all), the feature whose contribution most favoured ``classes``
+        (default: the model's predicted class) over the other two, in words. Array operations for the
+        batch; the words of the winning n-grams are looked up last."""
+        rows = np.arange(len(self.ci)) if rows is None else np.asarray(rows, np.int64)
+        pred = self.logits[rows].argmax(1) if classes is None else np.asarray(classes, np.int64)
+        if len(rows) == 0:
+            return []
+        model = self.model
+        weights = model.a[f"dense_w_{self.head}"]  # (features, 3)
+        # each row's margin per feature: its weight for the class minus the mean of the other two
+        margin = (3 * weights[:, pred] - weights.sum(1, keepdims=True)).T / 2  # (n, features)
+        contrib = self.x[rows] * margin
+        contrib[:, [k for k, name in enumerate(model.names) if name.startswith("task:")]] = -np.inf
+        best_dense = contrib.argmax(1)
+        best_value = contrib[np.arange(len(rows)), best_dense]
+        _, gram_value, gram_text = model._best_ngrams(self.r["tb"], self.ci[rows], pred, TASKS.index(self.head))
+        return [f"the words {gram_text[i]}" if gram_value[i] > best_value[i] and gram_text[i] is not None
+                else model.names[int(best_dense[i])] for i in range(len(rows))]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
