@@ -12,4 +12,5 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
-exec .venv/bin/python -m pytest "$@"
+# unbuffered, so a log read while the suite runs (or after CI stops it) shows the last test reached
+PYTHONUNBUFFERED=1 exec .venv/bin/python -m pytest "$@"

@@ -56,6 +56,17 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None, tim
     return Run(code, out, err)
 
 
+def assert_same(got: bytes | str, want: bytes | str, what: str) -> None:
+    """Fail unless ``got == want``, naming the first differing offset and the text around it. Big outputs
+    (pages, JSONL) are compared through this rather than a bare ``assert a == b``: on CI pytest diffs the
+    two values character by character, which for a one-line megabyte page runs for hours."""
+    if got == want:
+        return
+    at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+    pytest.fail(f"{what} differs from offset {at} (lengths {len(got)} and {len(want)}): "
+                f"got {got[max(0, at - 80):at + 80]!r}, expected {want[max(0, at - 80):at + 80]!r}", pytrace=False)
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import DATA, ROOT, SEED, SEED_THREAD_ID, run_cli
+from tests.conftest import DATA, ROOT, SEED, SEED_THREAD_ID, assert_same, run_cli
 
 COMMANDS = ("scrape", "analyze", "tally", "dashboard", "compare")
 
@@ -31,8 +31,9 @@ def test_checked_in_comments_jsonl_matches_the_parser(tmp_path):
     out = tmp_path / "comments.jsonl"
     result = run_cli("scrape", "scraper/data/seed.txt", "-o", out)
     assert result.returncode == 0, result.stderr
-    assert out.read_bytes() == (ROOT / "comments.jsonl").read_bytes()
-    assert (tmp_path / "comments.threads.json").read_bytes() == (ROOT / "comments.threads.json").read_bytes()
+    assert_same(out.read_bytes(), (ROOT / "comments.jsonl").read_bytes(), "comments.jsonl")
+    assert_same((tmp_path / "comments.threads.json").read_bytes(), (ROOT / "comments.threads.json").read_bytes(),
+                "comments.threads.json")
 
 
 def test_scrape_writes_24_spec_records_to_stdout():
@@ -117,4 +118,4 @@ def test_checked_in_seed_dashboard_matches_the_code(tmp_path):
     [written] = [line for line in result.stdout.splitlines() if line.strip()]
     name = f"{SEED_THREAD_ID}.html"
     assert written == str(tmp_path / name)
-    assert (tmp_path / name).read_bytes() == (ROOT / "dashboards" / name).read_bytes()
+    assert_same((tmp_path / name).read_bytes(), (ROOT / "dashboards" / name).read_bytes(), f"dashboards/{name}")

@@ -21,6 +21,7 @@ from commentscope.analysis.views.page import ROOT as VIEWS, render, script_json
 from commentscope.scraper.errors import CommentscopeError, InputError, UsageError
 from commentscope.scraper.records import COMMENT_SCHEMA, EVIDENCE, Thread
 from commentscope.scraper.store import read_records
+from tests.conftest import assert_same
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = ROOT / "tests" / "data" / "xss" / "analysed.jsonl"
@@ -510,7 +511,7 @@ def test_comparison_page_has_metrics_test_and_views(tmp_path):
     assert re.findall(r'data-chart="([^"]+)"', page) == ["stance-shares", "sentiment-distribution", "depth-distribution"]
     assert "<td>One &lt;b&gt;&amp;&lt;/b&gt;</td>" in page
     assert html.unescape(re.search(r'id="cs-stance-test">(.*?)</p>', page).group(1)) == stance_test(frame)["statement"]
-    assert write_comparison(frame, threads, tmp_path / "c.html").read_text(encoding="utf-8") == page
+    assert_same(write_comparison(frame, threads, tmp_path / "c.html").read_text(encoding="utf-8"), page, "c.html")
 
 
 def test_comparison_needs_two_threads_with_comments():

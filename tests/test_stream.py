@@ -17,7 +17,7 @@ from commentscope.scraper.errors import InputError, UsageError
 from commentscope.scraper.records import COMMENT_SCHEMA
 from commentscope.scraper.store import read_records, write_threads
 from commentscope.scraper.timestamps import records_frame
-from tests.conftest import DATA, SEED
+from tests.conftest import DATA, SEED, assert_same
 
 #: Six wp_print threads of 16 to 24 comments (the seed and the hand-labelled ones).
 SOURCES = [SEED, *sorted((DATA / "labels").glob("*.txt"))]
@@ -63,7 +63,7 @@ def test_input_has_several_threads_of_different_sizes(records):
 def test_jsonl_is_byte_identical_to_the_in_memory_path(records, in_memory, tmp_path):
     out = tmp_path / "analysed.jsonl"
     summary = analyze_files([str(records)], str(out), batch_comments=40, workers=1)
-    assert out.read_bytes() == in_memory.write_ndjson().encode("utf-8")
+    assert_same(out.read_bytes(), in_memory.write_ndjson().encode("utf-8"), "the analysed JSONL")
     assert summary["comments"] == in_memory.height and summary["threads"] == 6
     assert summary["batches"] >= 3 and summary["regrouped"] == []
 
@@ -107,7 +107,7 @@ def test_split_threads_are_regrouped_and_written_in_input_order(records, monkeyp
     out = tmp_path / "out.jsonl"
     summary = analyze_files([str(source)], str(out), batch_comments=45, workers=1)
     expected = analyze(*load([str(source)]), workers=1).write_ndjson().encode("utf-8")
-    assert out.read_bytes() == expected
+    assert_same(out.read_bytes(), expected, "the analysed JSONL")
     assert summary["regrouped"] == [str(source)]
     assert sum(len(batch) for batch in batches) == frame.height
     assert len({t for batch in batches for t in set(batch)}) == sum(len(set(batch)) for batch in batches)
@@ -129,7 +129,7 @@ def test_records_breaking_the_rules_are_repaired_as_in_load(records, tmp_path, i
     summary = analyze_files([str(source)], str(out), batch_comments=45, workers=1)
     expected = analyze(*load([str(source)]), workers=1)
     assert expected.height == frame.height - 1
-    assert out.read_bytes() == expected.write_ndjson().encode("utf-8")
+    assert_same(out.read_bytes(), expected.write_ndjson().encode("utf-8"), "the analysed JSONL")
     assert summary["regrouped"] == ([str(source)] if interleave else [])
 
 
@@ -137,7 +137,7 @@ def test_worker_processes_give_the_same_bytes(records, in_memory, tmp_path):
     out = tmp_path / "analysed.jsonl"
     summary = analyze_files([str(records)], str(out), batch_comments=40, workers=2)
     assert summary["workers"] == 2
-    assert out.read_bytes() == in_memory.write_ndjson().encode("utf-8")
+    assert_same(out.read_bytes(), in_memory.write_ndjson().encode("utf-8"), "the analysed JSONL")
 
 
 def test_raw_sources_and_records_mix_as_in_load(records, tmp_path):
@@ -145,7 +145,7 @@ def test_raw_sources_and_records_mix_as_in_load(records, tmp_path):
     out = tmp_path / "mixed.jsonl"
     summary = analyze_files([str(raw), str(records)], str(out), batch_comments=40, workers=1)
     expected = analyze(*load([str(raw), str(records)]), workers=1).write_ndjson().encode("utf-8")
-    assert out.read_bytes() == expected
+    assert_same(out.read_bytes(), expected, "the analysed JSONL")
     assert [t.source_format for t in summary["parsed"]] == ["wp_print"] and summary["threads"] == 7
 
 
