@@ -66,7 +66,9 @@ class Model:
     def _read(self, strings: list[str]) -> dict:
         """Per distinct string: tokens, n-gram logits of both heads, text features, cue look-ups."""
         tb = F.tokenize(strings, self.lex)
-        return {"tb": tb, "dense": F.text_dense(tb), "ngram": N.ngram_scores(tb, self.bits, self.a["ngram_words"]),
+        parts = N.word_parts(tb, self.bits)
+        return {"tb": tb, "parts": parts, "dense": F.text_dense(tb),
+                "ngram": N.ngram_scores(tb, self.bits, self.a["ngram_words"], parts),
                 "cues": N.cue_lexicon_features(tb, self.cue_tables)}
 
     def _features(self, r: dict, ci: np.ndarray, ti: np.ndarray, head: str) -> np.ndarray:
@@ -125,12 +127,12 @@ class Model:
         logits, x = self._logits(r, ci, ti, chosen)
         return Scored(self, r, ci, chosen, logits, x)
 
-    def _best_ngrams(self, tb: F.TextBatch, ci: np.ndarray, classes: np.ndarray, k: int):
-        """For each requested row (text ``ci[i]``), the word n-gram of its text that most favours
-        ``classes[i]`` over the other two: its value and its words. Only the requested texts' n-grams
-        are looked at."""
+    def _best_ngrams(self, r: dict, ci: np.ndarray, classes: np.ndarray, k: int):
+        """For each requested row (text ``ci[i]`` of the reading ``r``), the word n-gram of its text that
+        most favours ``classes[i]`` over the other two: its value and its words. Only the requested
+        texts' n-grams are looked at (the batch's n-grams were hashed once, by ``_read``)."""
         table = self.a["ngram_words"][:, 3 * k:3 * k + 3]
-        parts, scale = N.word_parts(tb, self.bits)
+        tb, (parts, scale) = r["tb"], r["parts"]
         n = len(ci)
         best = np.full(n, -np.inf)
         where = np.full((n, 2), -1, np.int64)  # (part, element) of the best
@@ -178,7 +180,7 @@ class Scored:
         contrib[:, [k for k, name in enumerate(model.names) if name.startswith("task:")]] = -np.inf
         best_dense = contrib.argmax(1)
         best_value = contrib[np.arange(len(rows)), best_dense]
-        _, gram_value, gram_text = model._best_ngrams(self.r["tb"], self.ci[rows], pred, TASKS.index(self.head))
+        _, gram_value, gram_text = model._best_ngrams(self.r, self.ci[rows], pred, TASKS.index(self.head))
         return [f"the words {gram_text[i]}" if gram_value[i] > best_value[i] and gram_text[i] is not None
                 else model.names[int(best_dense[i])] for i in range(len(rows))]
 

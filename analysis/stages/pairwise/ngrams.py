@@ -58,9 +58,10 @@ def segment_sums(values: np.ndarray, start: np.ndarray, length: np.ndarray) -> n
     return out
 
 
-def ngram_scores(tb: TextBatch, bits: int, table: np.ndarray) -> np.ndarray:
-    """(n, k): scale * the sum of table[bucket] over each text's word n-grams (``table`` (2**bits, k))."""
-    parts, scale = word_parts(tb, bits)
+def ngram_scores(tb: TextBatch, bits: int, table: np.ndarray, parts: tuple[list, np.ndarray] | None = None) -> np.ndarray:
+    """(n, k): scale * the sum of table[bucket] over each text's word n-grams (``table`` (2**bits, k));
+    ``parts``: ``word_parts(tb, bits)`` when the caller already has them."""
+    parts, scale = parts or word_parts(tb, bits)
     out = np.zeros((tb.n, table.shape[1]), np.float32)
     for idx, start, length in parts:
         out += segment_sums(table[idx], start, length)
