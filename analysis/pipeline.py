@@ -149,6 +149,7 @@ def analyze(frame: pl.DataFrame, threads: list[Thread] | None = None, labels: pl
     analysed = _sentiment(analysed, kept, workers)
     analysed = _stage(analysed, kept, "agreement", lambda f: _add_agreement(f))
     analysed = _stage(analysed, kept, "stance", lambda f: _add_stance(f, threads or []))
+    clear_text_caches()  # stance clears them when it runs; agreement leaves them for it
     source = kept.get("stance_source")
     analysed = analysed.with_columns(
         (source.fill_null(MODEL) if source is not None else pl.lit(MODEL, pl.String)).alias("stance_source"))
@@ -226,7 +227,13 @@ def _stage(frame: pl.DataFrame, kept: dict[str, pl.Series], stage: str, run) -> 
 def _add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
     from commentscope.analysis.stages.agreement import add_agreement
 
-    return add_agreement(frame)
+    return add_agreement(frame, clear=False)  # the stance stage reads the same texts next
+
+
+def clear_text_caches() -> None:
+    from commentscope.analysis.stages.agreement import clear_caches
+
+    clear_caches()
 
 
 def _add_stance(frame: pl.DataFrame, threads: list[Thread], probabilities: bool = False) -> pl.DataFrame:

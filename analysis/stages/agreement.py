@@ -255,13 +255,15 @@ def require_columns(frame: pl.DataFrame, columns: tuple[str, ...], stage: str) -
 
 
 @paused()  # see commentscope.analysis.run.collector
-def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
+def add_agreement(frame: pl.DataFrame, clear: bool = True) -> pl.DataFrame:
     """Add ``agreement`` (agree/disagree/neutral; null for a top-level comment),
     ``agreement_confidence`` (its probability) and ``agreement_evidence`` (what weighed most). Reads
     thread_id, id, text, parent_id, and author and quotes when present.
 
     Each reply is scored by the pairwise model against its parent's text and by the cue detector
-    (``judge_reply``); the two combine as ``scoring.with_cues`` says.
+    (``judge_reply``); the two combine as ``scoring.with_cues`` says. ``clear=False`` keeps the texts
+    read (own words, words, stems) for the stance stage that follows, which reads most of them again
+    and clears them when it is done (about a tenth of the two stages' time).
     """
     require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_agreement")
     height = frame.height
@@ -288,7 +290,8 @@ def add_agreement(frame: pl.DataFrame) -> pl.DataFrame:
         explained = explain_rows(scored, names, verdicts)
         for n, (k, _) in enumerate(pairs):
             labels[k], confidences[k], reasons[k] = names[n], sure[n], explained[n]
-    clear_caches()  # what the caches hold belongs to this frame: the next one starts empty
+    if clear:
+        clear_caches()  # what the caches hold belongs to this frame: the next one starts empty
     return frame.with_columns(
         pl.Series("agreement", labels, dtype=pl.String),
         pl.Series("agreement_confidence", confidences, dtype=pl.Float64),

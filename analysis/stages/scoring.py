@@ -33,6 +33,7 @@ REPLY_OWN = 0.0
 AUTHOR = 0.5
 #: What a neutral reply says of its own side: (for, against, neither).
 NEUTRAL = np.array([0.25, 0.25, 0.5])
+_NEUTRAL = tuple(float(v) for v in NEUTRAL)
 LABELS = {"stance": ("favor", "against", "none"), "agreement": ("agree", "disagree", "neutral")}
 
 
@@ -60,10 +61,15 @@ def combine_one(p, favor: float, against: float, k: float, implied=None, author=
     return q[0] / total, q[1] / total, q[2] / total
 
 
-def inherited(parent: np.ndarray, agreement: np.ndarray) -> np.ndarray:
+def inherited(parent, agreement) -> tuple[float, float, float]:
     """What a reply's agreement (agree, disagree, neutral) with a parent of stance ``parent`` (favor,
-    against, none) implies for its own stance."""
-    return agreement[0] * parent + agreement[1] * parent[[1, 0, 2]] + agreement[2] * NEUTRAL
+    against, none) implies for its own stance: agreeing keeps the parent's side, disagreeing swaps favor
+    and against, a neutral reply leans to ``NEUTRAL``. Plain floats, once per reply."""
+    agree, disagree, neutral = (float(v) for v in agreement)
+    favor, against, none = (float(v) for v in parent)
+    return (agree * favor + disagree * against + neutral * _NEUTRAL[0],
+            agree * against + disagree * favor + neutral * _NEUTRAL[1],
+            agree * none + disagree * none + neutral * _NEUTRAL[2])
 
 
 def labelled(p: np.ndarray, task: str) -> tuple[list[str], list[float]]:

@@ -70,7 +70,7 @@ def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None, pro
     adapting to a user's labels refits (``adapt``).
     """
     require_columns(frame, ("thread_id", "id", "text", "parent_id"), "add_stance")
-    working = frame if "agreement" in frame.columns else add_agreement(frame)
+    working = frame if "agreement" in frame.columns else add_agreement(frame, clear=False)
     meta = {thread.thread_id: thread for thread in threads or ()}
     columns = [c for c in ("thread_id", "id", "position", "author", "text", "parent_id", "quotes", "agreement",
                            "agreement_confidence", "agreement_evidence") if c in working.columns]
@@ -102,7 +102,7 @@ def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None, pro
         pl.Series("stance_evidence", [result[k][3] for k in keys], dtype=pl.String),
     ]
     if probabilities:
-        columns.append(pl.Series("stance_probabilities", [result[k][4].tolist() for k in keys], dtype=pl.List(pl.Float64)))
+        columns.append(pl.Series("stance_probabilities", [list(result[k][4]) for k in keys], dtype=pl.List(pl.Float64)))
     return frame.with_columns(columns)
 
 
@@ -122,7 +122,7 @@ def _thread_target(info: Thread, rows: list[dict]) -> tuple[Target, str]:
 
 
 def _resolve(rows: list[dict], target: Target, own_model: np.ndarray, scored, at: int
-             ) -> list[tuple[str, float, str | None, np.ndarray]]:
+             ) -> list[tuple[str, float, str | None, tuple[float, float, float]]]:
     """Each comment's stance, parents first: the model and the cues for a top-level comment, the parent's
     stance through the reply's agreement and the cues for a reply. With ``AUTHOR`` > 0 a second pass
     adds, to each comment, what its author's other comments in the thread came to in the first."""
@@ -134,14 +134,16 @@ def _resolve(rows: list[dict], target: Target, own_model: np.ndarray, scored, at
         final, reasons = _pass(rows, index, order, evidence, target, own_model, _author_priors(rows, final))
     need = [i for i, reason in reasons.items() if reason is None]
     if need:  # the model's words for the side each comment was given
-        sides = [int(final[i].argmax()) for i in need]
+        sides = [_side(final[i]) for i in need]
         for i, reason in zip(need, scored.explain(np.array(need) + at, np.array(sides))):
             reasons[i] = reason
-    out = []
-    for i in range(len(rows)):
-        names, sure = labelled(final[i][None, :], "stance")
-        out.append((names[0], sure[0], reasons[i], final[i]))
-    return out
+    names, sure = labelled(np.array([final[i] for i in range(len(rows))]).reshape(-1, 3), "stance")
+    return [(names[i], sure[i], reasons[i], final[i]) for i in range(len(rows))]
+
+
+def _side(q: tuple[float, float, float]) -> int:
+    """The index of the largest of (favor, against, none), the first on a tie (as numpy's argmax)."""
+    return 0 if q[0] >= q[1] and q[0] >= q[2] else 1 if q[1] >= q[2] else 2
 
 
 def _cues_of(rows: list[dict], i: int, index: dict[str, int], target: Target):
@@ -160,34 +162,33 @@ def _cues_of(rows: list[dict], i: int, index: dict[str, int], target: Target):
 def _pass(rows, index, order, evidence, target, own_model, priors) -> tuple[dict, dict]:
     """One pass over the thread, parents first: each comment's (favor, against, none) and, where a cue or
     the parent explains it, why (None: the model's words will)."""
-    final: dict[int, np.ndarray] = {}
+    final: dict[int, tuple[float, float, float]] = {}
     reasons: dict[int, str | None] = {}
     for i in order:
         row = rows[i]
         if target.opening_id is not None and row["id"] == target.opening_id:
-            final[i], reasons[i] = np.array([1.0, 0.0, 0.0]), "the opening post: what stance is judged toward"
+            final[i], reasons[i] = (1.0, 0.0, 0.0), "the opening post: what stance is judged toward"
             continue
         p = index.get(row["parent_id"]) if row["parent_id"] is not None else None
         favor, against = evidence[i].scores["favor"], evidence[i].scores["against"]
         agreement = _agreement_probabilities(row)
         implied = inherited(final[p], agreement) if p is not None and agreement is not None and p in final else None
         prior = priors.get(i) if priors is not None else None
-        q = np.array(combine_one(own_model[i], favor, against, K_CUE_REPLY if implied is not None else K_CUE,
-                                 implied, prior))
+        q = combine_one(own_model[i], favor, against, K_CUE_REPLY if implied is not None else K_CUE, implied, prior)
         final[i] = q
-        label = int(q.argmax())
+        label = _side(q)
         side = STANCES[label]
         if side != "none" and evidence[i].reasons.get(side, (0.0, ""))[0] >= 0.3:
             reasons[i] = evidence[i].reasons[side][1]
-        elif implied is not None and int(implied.argmax()) == label and row.get("agreement") in ("agree", "disagree"):
+        elif implied is not None and _side(implied) == label and row.get("agreement") in ("agree", "disagree"):
             reasons[i] = (f"{row['agreement']}s with {rows[p].get('author') or 'its parent'}, "
-                          f"read as {STANCES[int(final[p].argmax())]}")
+                          f"read as {STANCES[_side(final[p])]}")
         else:
             reasons[i] = None
     return final, reasons
 
 
-def _author_priors(rows: list[dict], final: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+def _author_priors(rows: list[dict], final: dict[int, tuple]) -> dict[int, np.ndarray]:
     """For each comment whose author wrote others in the thread, the mean stance of those others."""
     by_author: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
@@ -202,15 +203,15 @@ def _author_priors(rows: list[dict], final: dict[int, np.ndarray]) -> dict[int, 
     return priors
 
 
-def _agreement_probabilities(row: dict) -> np.ndarray | None:
+def _agreement_probabilities(row: dict) -> tuple[float, float, float] | None:
     """(agree, disagree, neutral) of a reply from its agreement label and confidence: the label takes its
     confidence, the other two share the rest."""
     label, confidence = row.get("agreement"), row.get("agreement_confidence")
     if label not in LABELS or confidence is None:
         return None
-    p = np.full(3, (1.0 - confidence) / 2)
-    p[LABELS.index(label)] = confidence
-    return p
+    rest = (1.0 - confidence) / 2
+    k = LABELS.index(label)
+    return (confidence if k == 0 else rest, confidence if k == 1 else rest, confidence if k == 2 else rest)
 
 
 def _parents_first(rows: list[dict], index: dict[str, int]) -> list[int]:
