@@ -188,18 +188,20 @@ def _pass(rows, index, order, evidence, target, own_model, priors) -> tuple[dict
     return final, reasons
 
 
-def _author_priors(rows: list[dict], final: dict[int, tuple]) -> dict[int, np.ndarray]:
-    """For each comment whose author wrote others in the thread, the mean stance of those others."""
+def _author_priors(rows: list[dict], final: dict[int, tuple]) -> dict[int, tuple[float, float, float]]:
+    """For each comment whose author wrote others in the thread, the mean stance of those others (the
+    author's total less the comment's own: linear in a prolific author's comments)."""
     by_author: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         if row.get("author"):
             by_author[normalise(row["author"]).strip()].append(i)
     priors = {}
     for members in by_author.values():
+        if len(members) < 2:
+            continue
+        total = [sum(final[j][c] for j in members) for c in range(3)]
         for i in members:
-            others = [final[j] for j in members if j != i and j in final]
-            if others:
-                priors[i] = np.mean(others, axis=0)
+            priors[i] = tuple((total[c] - final[i][c]) / (len(members) - 1) for c in range(3))
     return priors
 
 
