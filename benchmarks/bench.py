@@ -232,7 +232,9 @@ def _stance_pool(frame, threads):
 
     import polars as pl
 
-    cores = os.cpu_count() or 1
+    from commentscope.analysis.run.pool import available_cores
+
+    cores = available_cores()
     pool = ProcessPoolExecutor(cores, mp_context=get_context("spawn"))
     wait([pool.submit(_warm_stance) for _ in range(cores * 2)])
     sizes = frame.group_by("thread_id").len().sort("len", descending=True).rows()
@@ -298,7 +300,9 @@ def _workload(folder: Path, total: int, seed: int, **kwargs: Any) -> dict[str, A
 def run(sizes: list[int], workdir: Path, sample: int, seed: int, in_memory_1m: bool, log=print) -> dict[str, Any]:
     """Every measurement, in one run: per size the baseline and each stage, then the flat 5,000-comment
     thread and the 500- vs 10,000-character comments."""
-    results: dict[str, Any] = {"cores": os.cpu_count(), "load_start": os.getloadavg(), "sizes": {}}
+    from commentscope.analysis.run.pool import available_cores
+
+    results: dict[str, Any] = {"cores": available_cores(), "load_start": os.getloadavg(), "sizes": {}}
     for total in sizes:
         folder = workdir / f"n{total}"
         info = _workload(folder, total, seed)

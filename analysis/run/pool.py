@@ -16,7 +16,9 @@ As with any ``spawn`` pool, a script that uses several workers needs the usual
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Callable, Iterator
@@ -29,6 +31,41 @@ POOL_MIN_COMMENTS = 20_000
 POOL_MIN_BYTES = POOL_MIN_COMMENTS * 800
 
 
+#: Where a container's CPU limit is read: cgroup v2's ``cpu.max``, v1's quota and period.
+CGROUP_V2 = Path("/sys/fs/cgroup/cpu.max")
+CGROUP_V1 = (Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us"))
+
+
+def cpu_quota(v2: Path = CGROUP_V2, v1: tuple[Path, Path] = CGROUP_V1) -> float | None:
+    """The CPUs a cgroup quota allows this container (``docker --cpus=2`` gives 2.0), or None without
+    one: ``os.cpu_count()`` counts the host's cores, which a quota does not reduce."""
+    try:
+        quota, period = v2.read_text().split()[:2]
+    except (OSError, ValueError):
+        try:
+            quota, period = (path.read_text().strip() for path in v1)
+        except (OSError, ValueError):
+            return None
+    try:
+        q, p = int(quota), int(period)
+    except ValueError:  # "max": no limit
+        return None
+    return q / p if q > 0 and p > 0 else None
+
+
+def available_cores() -> int:
+    """The cores this process may use: the CPUs it is pinned to (``sched_getaffinity``), fewer when a
+    cgroup quota allows fewer (rounded up), at least 1."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    quota = cpu_quota()
+    if quota is not None:
+        cores = min(cores, math.ceil(quota))
+    return max(1, cores)
+
+
 def check_workers(workers: int | None, where: str) -> None:
     """Raise ``UsageError`` unless ``workers`` is None or a whole number >= 1."""
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
@@ -37,13 +74,13 @@ def check_workers(workers: int | None, where: str) -> None:
 
 
 def worker_count(workers: int | None, comments: int = 0, tasks: int | None = None, nbytes: int = 0) -> int:
-    """How many processes share a piece of work: ``workers`` when given, else every core when the work
-    holds ``POOL_MIN_COMMENTS`` comments or ``POOL_MIN_BYTES`` bytes of pages, else 1; never more than
-    its ``tasks`` (the pieces it can be cut into), never less than 1."""
+    """How many processes share a piece of work: ``workers`` when given, else every available core
+    (``available_cores``) when the work holds ``POOL_MIN_COMMENTS`` comments or ``POOL_MIN_BYTES`` bytes
+    of pages, else 1; never more than its ``tasks`` (the pieces it can be cut into), never less than 1."""
     check_workers(workers, "workers")
     if workers is None:
         big = comments >= POOL_MIN_COMMENTS or nbytes >= POOL_MIN_BYTES
-        workers = (os.cpu_count() or 1) if big else 1
+        workers = available_cores() if big else 1
     return max(1, min(workers, tasks if tasks is not None else workers))
 
 
