@@ -32,8 +32,7 @@ REPLY_OWN = 0.0
 #: Exponent of what a commenter's other comments in the thread came to (a commenter rarely changes side).
 AUTHOR = 0.5
 #: What a neutral reply says of its own side: (for, against, neither).
-NEUTRAL = np.array([0.25, 0.25, 0.5])
-_NEUTRAL = tuple(float(v) for v in NEUTRAL)
+NEUTRAL = (0.25, 0.25, 0.5)
 LABELS = {"stance": ("favor", "against", "none"), "agreement": ("agree", "disagree", "neutral")}
 
 
@@ -67,9 +66,9 @@ def inherited(parent, agreement) -> tuple[float, float, float]:
     and against, a neutral reply leans to ``NEUTRAL``. Plain floats, once per reply."""
     agree, disagree, neutral = (float(v) for v in agreement)
     favor, against, none = (float(v) for v in parent)
-    return (agree * favor + disagree * against + neutral * _NEUTRAL[0],
-            agree * against + disagree * favor + neutral * _NEUTRAL[1],
-            agree * none + disagree * none + neutral * _NEUTRAL[2])
+    return (agree * favor + disagree * against + neutral * NEUTRAL[0],
+            agree * against + disagree * favor + neutral * NEUTRAL[1],
+            agree * none + disagree * none + neutral * NEUTRAL[2])
 
 
 def labelled(p: np.ndarray, task: str) -> tuple[list[str], list[float]]:
