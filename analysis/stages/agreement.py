@@ -28,7 +28,7 @@ import polars as pl
 from commentscope.analysis.run.collector import paused
 from commentscope.analysis.stages import cue_words, cues
 from commentscope.analysis.stages.cues import bounded
-from commentscope.analysis.stages.pairwise.model import load_model
+from commentscope.analysis.stages.pairwise.model import forget_readings, load_model
 from commentscope.analysis.stages.scoring import K_CUE, labelled, with_cues
 from commentscope.analysis.text import CACHE_SIZE
 from commentscope.analysis.text.phrases import search
@@ -239,8 +239,16 @@ def _decide(evidence: _Evidence) -> Verdict:
     return Verdict("neutral", round(max(0.3, 0.7 - 0.6 * best), 3), tuple(evidence.cues))
 
 
+def universe(texts: list[str | None]) -> list[str]:
+    """The distinct comment texts of a frame as the model reads them (``bounded``), in frame order: the
+    strings agreement and stance both read, so the model reads them once for the two."""
+    return list(dict.fromkeys(bounded(text or "") for text in texts))
+
+
 def clear_caches() -> None:
-    """Forget the remembered texts of this stage and of the cues (see ``cues.clear_caches``)."""
+    """Forget the remembered texts of this stage, of the cues (see ``cues.clear_caches``) and the
+    model's remembered reading."""
+    forget_readings()
     cues.clear_caches()
     _mostly_asks.cache_clear()
     _parent_claims.cache_clear()
@@ -284,7 +292,7 @@ def add_agreement(frame: pl.DataFrame, clear: bool = True) -> pl.DataFrame:
                                 authors[p] if p is not None else None, quotes[k]) for k, p in pairs]
         cue_agree = np.array([v.confidence if v.label == "agree" else 0.0 for v in verdicts])
         cue_disagree = np.array([v.confidence if v.label == "disagree" else 0.0 for v in verdicts])
-        scored = load_model().read(targets, replies, "agreement")
+        scored = load_model().read(targets, replies, "agreement", universe=universe(texts))
         probabilities = with_cues(scored.probabilities(), cue_agree, cue_disagree, K_CUE)
         names, sure = labelled(probabilities, "agreement")
         explained = explain_rows(scored, names, verdicts)

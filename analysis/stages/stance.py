@@ -24,7 +24,7 @@ import polars as pl
 from commentscope.analysis.run.collector import paused
 from commentscope.analysis.stages import cue_words
 from commentscope.analysis.stages.cues import bounded
-from commentscope.analysis.stages.agreement import LABELS, add_agreement, clear_caches, require_columns
+from commentscope.analysis.stages.agreement import LABELS, add_agreement, clear_caches, require_columns, universe
 from commentscope.analysis.stages.pairwise.model import load_model
 from commentscope.analysis.stages.scoring import AUTHOR, K_CUE, K_CUE_REPLY, combine_one, inherited, labelled
 from commentscope.analysis.stages.labels import apply_labels
@@ -84,7 +84,8 @@ def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None, pro
         info = meta.get(thread_id) or Thread(thread_id=thread_id, source_format="")
         prepared.append((thread_id, rows, _thread_target(info, rows)))
     pairs = [(target_text, bounded(row["text"] or "")) for _, rows, (_, target_text) in prepared for row in rows]
-    scored = load_model().read([t for t, _ in pairs], [x for _, x in pairs], "stance") if pairs else None
+    scored = (load_model().read([t for t, _ in pairs], [x for _, x in pairs], "stance",
+                                universe=universe(working.get_column("text").to_list())) if pairs else None)
     own_model = scored.probabilities() if scored is not None else np.zeros((0, 3))
     result: dict[tuple[str, str], tuple] = {}
     at = 0

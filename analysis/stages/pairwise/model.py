@@ -71,15 +71,18 @@ class Model:
                 "ngram": N.ngram_scores(tb, self.bits, self.a["ngram_words"], parts),
                 "cues": N.cue_lexicon_features(tb, self.cue_tables)}
 
-    def _features(self, r: dict, ci: np.ndarray, ti: np.ndarray, head: str) -> np.ndarray:
-        """The dense features in training order (training/blocks.dense_matrix), unstandardised."""
-        inter, vpair = F.pair_dense(r["tb"], r["tb"], ci, ti, r["dense"], r["dense"])
+    def _features(self, r: dict, ci: np.ndarray, ti: np.ndarray, head: str, rt: dict | None = None) -> np.ndarray:
+        """The dense features in training order (training/blocks.dense_matrix), unstandardised; texts
+        are rows ``ci`` of the reading ``r``, targets rows ``ti`` of ``rt`` (default ``r``)."""
+        rt = r if rt is None else rt
+        inter, vpair = F.pair_dense(r["tb"], rt["tb"], ci, ti, r["dense"], rt["dense"])
         task = np.full((len(ci), 1), 1.0 if head == "agreement" else 0.0, np.float32)
         return np.hstack([task, r["dense"][ci], vpair, inter, r["cues"][ci]]).astype(np.float32)
 
-    def _logits(self, r: dict, ci: np.ndarray, ti: np.ndarray, head: str) -> tuple[np.ndarray, np.ndarray]:
+    def _logits(self, r: dict, ci: np.ndarray, ti: np.ndarray, head: str,
+                rt: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
         k = TASKS.index(head)
-        x = self._features(r, ci, ti, head)
+        x = self._features(r, ci, ti, head, rt)
         return r["ngram"][ci, 3 * k:3 * k + 3] + x @ self.a[f"dense_w_{head}"] + self.a[f"bias_{head}"], x
 
     @staticmethod
@@ -117,22 +120,48 @@ class Model:
         score) whose contribution most favoured its predicted class over the other two, in words."""
         return self.read(targets, texts, task, head).explain()
 
-    def read(self, targets: list[str], texts: list[str], task: str, head: str | None = None) -> "Scored":
-        """Score a batch once and keep what explaining it needs (``Scored``)."""
+    def read(self, targets: list[str], texts: list[str], task: str, head: str | None = None,
+             universe: list[str] | None = None) -> "Scored":
+        """Score a batch once and keep what explaining it needs (``Scored``). ``universe``: distinct
+        strings holding every text (and maybe the targets), read once and remembered, so that two
+        stages scoring the same comments (agreement, then stance) read them once; targets outside it
+        are read apart."""
         chosen = self.head(task, head)
-        index = self._index([(targets, texts)])
-        r = self._read(list(index))
+        if universe is None:
+            index = self._index([(targets, texts)])
+            r = rt = self._read(list(index))
+            tindex = index
+        else:
+            index, r = self._remembered(universe)
+            tindex, rt = index, r
+            if any((t or "") not in index for t in targets):
+                tindex = self._index([(targets, ())])
+                rt = self._read(list(tindex))
         ci = np.fromiter((index[t or ""] for t in texts), np.int64, len(texts))
-        ti = np.fromiter((index[t or ""] for t in targets), np.int64, len(targets))
-        logits, x = self._logits(r, ci, ti, chosen)
+        ti = np.fromiter((tindex[t or ""] for t in targets), np.int64, len(targets))
+        logits, x = self._logits(r, ci, ti, chosen, rt)
         return Scored(self, r, ci, chosen, logits, x)
+
+    def _remembered(self, universe: list[str]) -> tuple[dict[str, int], dict]:
+        """The reading of ``universe`` (and its string -> row index), from the last call when it read
+        the same strings."""
+        key = tuple(universe)
+        last = _LAST_READING.get(id(self))
+        if last is not None and last[0] == key:
+            return last[1], last[2]
+        index = {s: i for i, s in enumerate(key)}
+        r = self._read(list(key))
+        _LAST_READING.clear()
+        _LAST_READING[id(self)] = (key, index, r)
+        return index, r
 
     def _best_ngrams(self, r: dict, ci: np.ndarray, classes: np.ndarray, k: int):
         """For each requested row (text ``ci[i]`` of the reading ``r``), the word n-gram of its text that
-        most favours ``classes[i]`` over the other two: its value and its words. Only the requested
+        most favours ``classes[i]`` over the other two: its value and where it is, (part, element), or
+        (-1, -1) for a text without words (``ngrams.word_ngram_text`` gives its words). Only the requested
         texts' n-grams are looked at (the batch's n-grams were hashed once, by ``_read``)."""
         table = self.a["ngram_words"][:, 3 * k:3 * k + 3]
-        tb, (parts, scale) = r["tb"], r["parts"]
+        parts, scale = r["parts"]
         n = len(ci)
         best = np.full(n, -np.inf)
         where = np.full((n, 2), -1, np.int64)  # (part, element) of the best
@@ -144,14 +173,15 @@ class Model:
             element = start[ci][owner] + np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
             values = table[idx[element].astype(np.int64)]
             v = (1.5 * values[np.arange(len(owner)), classes[owner]] - values.sum(1) / 2) * scale[ci][owner]
-            order = np.lexsort((-v, owner))
-            first = order[np.concatenate([[True], owner[order][1:] != owner[order][:-1]])]
+            # each row's best element, the first on a tie (owner is sorted: each row's elements are a run)
+            runs = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
+            top = np.repeat(np.maximum.reduceat(v, runs), np.diff(np.append(runs, len(v))))
+            hit = np.flatnonzero(v == top)
+            first = hit[np.concatenate([[True], owner[hit][1:] != owner[hit][:-1]])]
             better = v[first] > best[owner[first]]
             best[owner[first][better]] = v[first][better]
             where[owner[first][better]] = np.column_stack([np.full(int(better.sum()), p_no), element[first][better]])
-        texts = [N.word_ngram_text(tb, int(row), int(p_no), int(e)) if p_no >= 0 else None
-                 for row, (p_no, e) in zip(ci, where)]
-        return None, best, texts
+        return best, where
 
 
 class Scored:
@@ -180,15 +210,26 @@ class Scored:
         contrib[:, [k for k, name in enumerate(model.names) if name.startswith("task:")]] = -np.inf
         best_dense = contrib.argmax(1)
         best_value = contrib[np.arange(len(rows)), best_dense]
-        _, gram_value, gram_text = model._best_ngrams(self.r, self.ci[rows], pred, TASKS.index(self.head))
-        return [f"the words {gram_text[i]}" if gram_value[i] > best_value[i] and gram_text[i] is not None
-                else model.names[int(best_dense[i])] for i in range(len(rows))]
+        texts = self.ci[rows]
+        gram_value, where = model._best_ngrams(self.r, texts, pred, TASKS.index(self.head))
+        wins = ((gram_value > best_value) & (where[:, 0] >= 0)).tolist()
+        return [f"the words {N.word_ngram_text(self.r['tb'], int(texts[i]), int(where[i, 0]), int(where[i, 1]))}"
+                if wins[i] else model.names[int(best_dense[i])] for i in range(len(rows))]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(1, keepdims=True)
+
+
+#: id(model) -> (strings, index, reading) of its last ``read`` over a universe (one entry at most).
+_LAST_READING: dict[int, tuple] = {}
+
+
+def forget_readings() -> None:
+    """Drop the remembered reading (the stages call it with their other caches when a frame is done)."""
+    _LAST_READING.clear()
 
 
 @lru_cache(maxsize=4)
