@@ -25,10 +25,10 @@ the sum bounds the tree's peak). Stages:
   thread, on a process per core from 20,000 comments (what ``scrape`` runs).
 - ``sentiment``: ``commentscope.analysis.stages.sentiment.add_sentiment`` (default workers: every core from 20k comments).
 - ``stance``: ``add_stance`` with agreement included (``add_agreement`` first, as the pipeline runs them),
-  in one process; ``stance_2p``: the same on a process per core, the threads shared out (whole threads,
-  balanced by comments); its processes are started and have loaded the model before the clock starts,
-  the frames' trips to them and back are timed, and CPU is what the workers spent on their tasks plus
-  this process.
+  in one process, the whole frame at once; ``stance_2p``: the same on a process per core, in the
+  batches ``analyze`` streams (whole threads, about 5,000 comments each); its processes are started and
+  have loaded the model before the clock starts, the batches' trips to them and back are timed, and CPU
+  is what the workers spent on their tasks plus this process.
 - ``structure``: ``add_structure`` and ``thread_metrics``.
 - ``tally``: ``commentscope.analysis.report.tally.tally`` by thread, author, depth and day, on the analysed output.
 - ``pipeline``: ``commentscope.analysis.run.stream.analyze_files`` with its defaults (JSONL in, analysed JSONL out;
@@ -225,29 +225,30 @@ def _stance_task(frame, threads) -> tuple[Any, float]:
 
 
 def _stance_pool(frame, threads):
-    """A started, warmed pool of a process per core, and the frame cut into as many parts of whole
-    threads, balanced by comments (largest threads first, each to the lightest part)."""
+    """A started, warmed pool of a process per core, and the frame cut as ``analyze`` streams it:
+    batches of whole threads of about ``BATCH_COMMENTS`` comments (a thread is never split)."""
     from concurrent.futures import ProcessPoolExecutor, wait
     from multiprocessing import get_context
 
     import polars as pl
 
     from commentscope.analysis.run.pool import available_cores
+    from commentscope.analysis.run.stream import BATCH_COMMENTS
 
     cores = available_cores()
     pool = ProcessPoolExecutor(cores, mp_context=get_context("spawn"))
     wait([pool.submit(_warm_stance) for _ in range(cores * 2)])
-    sizes = frame.group_by("thread_id").len().sort("len", descending=True).rows()
-    loads, groups = [0] * cores, [[] for _ in range(cores)]
-    for thread_id, n in sizes:
-        k = loads.index(min(loads))
-        loads[k] += n
-        groups[k].append(thread_id)
-    parts = []
-    for ids in groups:
-        if ids:
-            chosen = set(ids)
-            parts.append((frame.filter(pl.col("thread_id").is_in(ids)), [t for t in threads if t.thread_id in chosen]))
+    by_id = {t.thread_id: t for t in threads}
+    batches, current, size = [], [], 0
+    for thread_id, n in frame.group_by("thread_id", maintain_order=True).len().rows():
+        if current and size + n > BATCH_COMMENTS:
+            batches.append(current)
+            current, size = [], 0
+        current.append(thread_id)
+        size += n
+    if current:
+        batches.append(current)
+    parts = [(frame.filter(pl.col("thread_id").is_in(ids)), [by_id[i] for i in ids if i in by_id]) for ids in batches]
     return pool, parts
 
 
