@@ -20,7 +20,7 @@ from commentscope.analysis.replies import cues, quotes
 from commentscope.analysis.replies.cues import ARTICLE
 from commentscope.analysis.replies.infer import ThreadState, infer_thread
 from commentscope.analysis.replies.reading import read
-from commentscope.analysis.text.tokens import tokenize, tokenize_all
+from commentscope.analysis.text.tokens import tokenize, tokenize_all, words
 from commentscope.scraper.formats import parse_source
 from commentscope.scraper.records import Comment
 from commentscope.scraper.sources import read_source
@@ -161,6 +161,12 @@ def test_gold_thread_output_is_unchanged(name):
 @given(st.lists(st.text(alphabet=st.sampled_from("aZé1 _'’‘.\n\"“ßİıſK-—🚲?²٣"), max_size=40), max_size=6))
 def test_tokenize_all_gives_the_tokens_of_tokenize(texts):
     assert tokenize_all(texts) == [tokenize(text) for text in texts]
+
+
+@given(st.text(alphabet=st.sampled_from("aZé1 _'’‘.\n\"“ßİıſK-—🚲?²٣Ⓐ"), max_size=60))
+def test_words_are_the_words_of_tokenize(text):
+    words.cache_clear()
+    assert words(text) == tuple(word for word, _, _ in tokenize(text))
 
 
 def test_tokenize_all_on_plain_curly_and_accented_texts():

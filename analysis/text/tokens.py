@@ -85,7 +85,11 @@ def words(text: str) -> tuple[str, ...]:
     """The folded words of ``text`` (``tokenize`` without the offsets), remembered."""
     if text.isascii():  # lower case keeps ASCII offsets and words: one C-speed pass
         return tuple(WORD.findall(text.lower()))
-    return tuple(w.lower() if w.isascii() else fold(w) for w in WORD.findall(text))
+    if not any(char.isalnum() for char in set(text).difference(_ASCII)):
+        # Letters and digits all ASCII (curly quotes, dashes, emoji are not letters): folding a word is
+        # lower-casing it with ’ straightened, so the whole text can be, in one C-speed pass.
+        return tuple(WORD.findall(text.replace("\u2019", "'").lower()))
+    return tuple([w.lower() if w.isascii() else fold(w) for w in WORD.findall(text)])
 
 
 @lru_cache(maxsize=CACHE_SIZE)
