@@ -85,7 +85,7 @@ def add_stance(frame: pl.DataFrame, threads: Iterable[Thread] | None = None, pro
         prepared.append((thread_id, rows, _thread_target(info, rows)))
     pairs = [(target_text, bounded(row["text"] or "")) for _, rows, (_, target_text) in prepared for row in rows]
     scored = (load_model().read([t for t, _ in pairs], [x for _, x in pairs], "stance",
-                                universe=universe(working.get_column("text").to_list())) if pairs else None)
+                                universe=universe(values[columns.index("text")])) if pairs else None)
     own_model = scored.probabilities() if scored is not None else np.zeros((0, 3))
     result: dict[tuple[str, str], tuple] = {}
     at = 0

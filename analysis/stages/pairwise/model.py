@@ -146,13 +146,11 @@ class Model:
         """The reading of ``universe`` (and its string -> row index), from the last call when it read
         the same strings."""
         key = tuple(universe)
-        last = _LAST_READING.get(id(self))
-        if last is not None and last[0] == key:
-            return last[1], last[2]
+        if _LAST_READING and _LAST_READING[0] is self and _LAST_READING[1] == key:
+            return _LAST_READING[2], _LAST_READING[3]
         index = {s: i for i, s in enumerate(key)}
         r = self._read(list(key))
-        _LAST_READING.clear()
-        _LAST_READING[id(self)] = (key, index, r)
+        _LAST_READING[:] = [self, key, index, r]
         return index, r
 
     def _best_ngrams(self, r: dict, ci: np.ndarray, classes: np.ndarray, k: int):
@@ -223,8 +221,9 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
-#: id(model) -> (strings, index, reading) of its last ``read`` over a universe (one entry at most).
-_LAST_READING: dict[int, tuple] = {}
+#: [model, strings, index, reading] of the last ``read`` over a universe, or empty (the model itself is
+#: held, not its id, so a reading never passes to another model).
+_LAST_READING: list = []
 
 
 def forget_readings() -> None:
