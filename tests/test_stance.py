@@ -297,3 +297,21 @@ def test_long_comments_are_read_at_their_opening_and_close():
     assert short.startswith("word word") and short.endswith("word")
     assert all(token == "word" for token in short.split()), "cut at word boundaries"
     assert cues.bounded("short text") == "short text"
+
+
+@pytest.mark.parametrize("text", [
+    "jane doe is right", "jane's doe is right", "janedoe is right", "jane  doe!", "doe, jane", "café jane doe",
+    "o'brien wrote well", "o brien wrote well", "obrien wrote well", "don't trust jane", "nothing here",
+    "the example site says so", "jané doe", "jane doe’s", "ＪＡＮＥ doe", "jane_doe wrote", "jane2 doe",
+])
+def test_a_name_is_found_by_its_words_in_any_text(text):
+    """``_may_refer`` rules names out by the text's letter-digit runs where the text is ASCII; it must
+    come to what the text's words say, in every case (apostrophes, accents, non-ASCII letters)."""
+    from commentscope.analysis.stages.stance_cues import _may_refer
+    from commentscope.analysis.text.tokens import normalise, word_set
+
+    target = read_target("A title", "Some text.", "Jane Doe", "example site")
+    target.names |= {"o'brien"}
+    lowered = normalise(text)
+    expected = any(word_set(lowered).issuperset(name.split()) for name in target.names)
+    assert _may_refer(lowered, target) is expected

@@ -18,17 +18,21 @@ its strongest cue explain a label. Everything is general English (``cue_words``)
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass, field
 
 from commentscope.analysis.stages import cue_words, cues
-from commentscope.analysis.text.phrases import finditer, search
+from commentscope.analysis.text.phrases import finditer, runs, search
 from commentscope.analysis.text.sentences import is_question, sentences
 from commentscope.analysis.text.stems import stem_set
 from commentscope.analysis.text.tokens import normalise, word_set, words
 
 TARGET_ARTICLE = "article"
 TARGET_OPENING = "opening comment"
+#: A name whose words are all runs of [a-z0-9] (``_may_refer`` can rule it out by the text's runs).
+_ALNUM_WORDS = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 
 
 @dataclass
@@ -97,10 +101,7 @@ def _topic_stems(article_sentences: list[str], comments: list[str]) -> set[str]:
     for texts, share in ((article_sentences, 0.125), (comments, 0.25)):
         if len(texts) < 8:
             continue
-        counts: dict[str, int] = defaultdict(int)
-        for text in texts:
-            for stem in stem_set(cues.bounded(text)):
-                counts[stem] += 1
+        counts = Counter(chain.from_iterable(stem_set(cues.bounded(text)) for text in texts))
         topic |= {stem for stem, n in counts.items() if n > share * len(texts)}
     return topic
 
@@ -204,8 +205,19 @@ def _may_refer(lowered: str, target: Target) -> bool:
     position in any sentence, and most comments skip the sentence-by-sentence search."""
     if search(cue_words.PIECE_REF, lowered):
         return True
+    if not target.names:
+        return False
+    if lowered.isascii():
+        # In ASCII text a word made of [a-z0-9] is also a whole [a-z0-9] run: a name with a part no run
+        # equals cannot be among the words, and the runs are already read (most comments name no one).
+        found = runs(lowered)
+        names = [name for name in target.names if found.issuperset(name.split()) or not _ALNUM_WORDS.match(name)]
+        if not names:
+            return False
+    else:
+        names = list(target.names)
     present = word_set(lowered)
-    return any(present.issuperset(name.split()) for name in target.names)
+    return any(present.issuperset(name.split()) for name in names)
 
 
 def _reference_positions(sentence: str, tokens: tuple[str, ...], target: Target) -> list[int]:
