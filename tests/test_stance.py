@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "labels"))
 import fixtures  # noqa: E402
@@ -315,3 +317,32 @@ def test_a_name_is_found_by_its_words_in_any_text(text):
     lowered = normalise(text)
     expected = any(word_set(lowered).issuperset(name.split()) for name in target.names)
     assert _may_refer(lowered, target) is expected
+
+
+def _cue_phrase_pieces() -> list[str]:
+    from commentscope.analysis.stages import cue_words
+
+    found = []
+    for name in ("PIECE_PRAISE", "PIECE_ATTACK", "THANKS", "AGREE_PHRASES", "DISAGREE_PHRASES", "CHALLENGE_PHRASES",
+                 "TOP_LEVEL_DISMISSAL", "NEUTRAL_MARKERS", "SARCASM_ANYWHERE"):
+        found += getattr(cue_words, name).pattern.split("(?:", 1)[1].rsplit(")(?!", 1)[0].replace(r"\s+", " ").split("|")[:12]
+    return [p.replace("\\", "") for p in found] + ["this article", "the author", "i'm all for it", "i oppose this",
+                                                    "not", "great", "you", "the", " ", ", ", "x", "é"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_cue_phrase_pieces()), max_size=8).map(" ".join))
+def test_the_phrase_gate_never_hides_a_match(text):
+    """``search`` skips a regex only where it cannot match: on texts made of cue phrases and their
+    pieces it finds exactly what the bare regex finds, for every registered pattern."""
+    from commentscope.analysis.stages import cue_words
+    from commentscope.analysis.text import phrases
+    from commentscope.analysis.text.tokens import normalise
+
+    lowered = normalise(text)
+    for name in dir(cue_words):
+        pattern = getattr(cue_words, name)
+        if hasattr(pattern, "search") and id(pattern) in phrases._NEEDS:
+            found = phrases.search(pattern, lowered)
+            bare = pattern.search(lowered)
+            assert (found and found.group(0)) == (bare and bare.group(0)), (name, lowered)

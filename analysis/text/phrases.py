@@ -3,7 +3,9 @@
 A cue lexicon is a list of phrases ("i agree", "hit piece"); ``opener`` and ``anywhere`` compile one
 into a regex over normalised text (``tokens.normalise``). Most comments hold none of a list's words,
 so each compiled pattern carries a test on the alphanumeric runs of a text that every match passes:
-``search`` and ``finditer`` run the regex only where the test allows a match.
+``search`` and ``finditer`` run the regex only where the test allows a match. The tests of every
+pattern built from phrases are one index (a key word -> the patterns and word groups needing it), read
+once per text for all of them: a comment is searched for a dozen cue lists.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ _ALNUM = re.compile(r"[a-z0-9]+")
 #: program (microseconds for a long alternation, on every look-up); the patterns are module
 #: constants, so their ids never change.
 _NEEDS: dict[int, Needs] = {}
+#: For the patterns whose test is ``needs_phrases``: key run -> (pattern id, the runs one of its phrases
+#: needs), and the ids of those patterns (``_possible`` reads them for all at once).
+_BY_KEY: dict[str, list[tuple[int, frozenset[str]]]] = {}
+_INDEXED: set[int] = set()
 
 
 def alternatives(phrases: Iterable[str]) -> str:
@@ -46,6 +52,12 @@ def anywhere(phrases: Iterable[str]) -> re.Pattern[str]:
 def requires(pattern: re.Pattern[str], needs: Needs) -> re.Pattern[str]:
     """``pattern``, registered with the test ``needs`` that every text it matches passes."""
     _NEEDS[id(pattern)] = needs
+    groups = getattr(needs, "groups", None)
+    if groups is not None:  # a test of needs_phrases: read through the shared index
+        _INDEXED.add(id(pattern))
+        for key, group in groups:
+            _BY_KEY.setdefault(key, []).append((id(pattern), group))
+        _possible.cache_clear()
     return pattern
 
 
@@ -65,6 +77,7 @@ def needs_phrases(phrases: Iterable[str]) -> Needs:
     def needs(present: frozenset[str]) -> bool:
         return any(group <= present for key in keys & present for group in by_key[key])
 
+    needs.groups = [(key, group) for key, groups in by_key.items() for group in groups]  # type: ignore[attr-defined]
     return needs
 
 
@@ -74,9 +87,25 @@ def runs(lowered: str) -> frozenset[str]:
     return frozenset(_ALNUM.findall(lowered))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def _possible(lowered: str) -> frozenset[int]:
+    """The ids of the indexed patterns (``_INDEXED``) whose test ``lowered`` passes, in one pass: for
+    each of its runs that is a key, the groups needing that key."""
+    present = runs(lowered)
+    found = set()
+    for key in present.intersection(_BY_KEY):
+        for pattern_id, group in _BY_KEY[key]:
+            if group <= present:
+                found.add(pattern_id)
+    return frozenset(found)
+
+
 def may_match(pattern: re.Pattern[str], lowered: str) -> bool:
     """False only where ``pattern`` cannot match ``lowered``: it lacks words every match holds."""
-    needs = _NEEDS.get(id(pattern))
+    pattern_id = id(pattern)
+    if pattern_id in _INDEXED:
+        return pattern_id in _possible(lowered)
+    needs = _NEEDS.get(pattern_id)
     return needs is None or needs(runs(lowered))
 
 
@@ -93,3 +122,4 @@ def finditer(pattern: re.Pattern[str], lowered: str) -> Iterator[re.Match[str]]:
 def clear_caches() -> None:
     """Forget the remembered texts."""
     runs.cache_clear()
+    _possible.cache_clear()
