@@ -11,7 +11,10 @@ target's, their cosine) as extra dense features. For each held-out corpus, the m
 training rows of every other source and scored on the held-out corpus's evaluation split: macro-F1 of
 the model alone and combined with the cue detectors as the stages combine them. Probabilities are the
 plain softmax (no temperature: it does not change the model's argmax, and barely the combination's).
-About a minute per variant on two cores.
+With ``--threads`` (not for embN), also the stages end to end on the labelled threads with the variant's
+model trained without threads, reply links inferred: stance / agreement macro-F1 of all threads pooled,
+the held-out thread and the seed, as ``scripts/evaluate_model.py`` measures the shipped design.
+About a minute per variant on two cores, two with ``--threads``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -26,15 +32,14 @@ import numpy as np  # noqa: E402
 
 from commentscope.analysis.stages.pairwise.training import blocks as B  # noqa: E402
 from commentscope.analysis.stages.pairwise.training import data  # noqa: E402
-from commentscope.analysis.stages.pairwise.training.evaluate import PAIR_SETS, cue_scores, f1s  # noqa: E402
+from commentscope.analysis.stages.pairwise.training.evaluate import (PAIR_SETS, cue_scores, f1s,  # noqa: E402
+                                                                      no_threads_model, thread_figures)
 from commentscope.analysis.stages.pairwise.training.lexicon import build_lexicon  # noqa: E402
 from commentscope.analysis.stages.scoring import K_CUE, with_cues  # noqa: E402
 
 
 def embeddings(df, dims: int) -> np.ndarray:
     """(n, 2 * dims + 1): the text's unit vector, its product with the target's, their cosine."""
-    from pathlib import Path
-
     import wordllama
 
     model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
@@ -74,13 +79,36 @@ def measure(df, blocks: dict, scores: np.ndarray, config: dict, extra: np.ndarra
     return out
 
 
+@contextmanager
+def configured(config: dict):
+    """``blocks.CONFIG`` set to ``config`` for the training code that reads it, then restored."""
+    saved = dict(B.CONFIG)
+    B.CONFIG.update(config)
+    try:
+        yield
+    finally:
+        B.CONFIG.clear()
+        B.CONFIG.update(saved)
+
+
+def threads(df, blocks: dict, lex, ctx: dict, config: dict) -> str:
+    """Pooled, held-out and seed stance / agreement macro-F1, the stages end to end, inferred links."""
+    with configured(config), tempfile.TemporaryDirectory() as folder:
+        figures = thread_figures(ctx, no_threads_model(df, blocks, lex, Path(folder) / "variant.npz"))
+    return "\t".join(f"{group}: " + " / ".join(f"{figures[group]['inferred_links'][what]['macro_f1']:.3f}"
+                                              for what in ("stance", "agreement"))
+                     for group in ("all threads", "holdout_gas_stoves", "seed"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("variants", nargs="+", help="shipped | KEY=VALUE[,KEY=VALUE] | embN")
     parser.add_argument("--corpora", default=data.DEFAULT_CORPORA)
+    parser.add_argument("--threads", action="store_true", help="also the labelled threads end to end")
     args = parser.parse_args()
-    df, _ = data.load_all(args.corpora, data.DEFAULT_THREADS)
-    blocks = B.compute_blocks(df, build_lexicon())
+    df, ctx = data.load_all(args.corpora, data.DEFAULT_THREADS)
+    lex = build_lexicon()
+    blocks = B.compute_blocks(df, lex)
     scores = cue_scores(df)
     print("variant\t" + "\t".join(f"{name} (model, +cues)" for name in PAIR_SETS))
     for variant in args.variants:
@@ -92,8 +120,10 @@ def main() -> int:
                 key, value = pair.split("=")
                 config[key] = float(value)
         figures = measure(df, blocks, scores, config, extra)
-        print(variant + "\t" + "\t".join(f"{figures[name][0]:.3f}, {figures[name][1]:.3f}" for name in PAIR_SETS),
-              flush=True)
+        line = "\t".join(f"{figures[name][0]:.3f}, {figures[name][1]:.3f}" for name in PAIR_SETS)
+        if args.threads and extra is None:
+            line += "\t" + threads(df, blocks, lex, ctx, config)
+        print(f"{variant}\t{line}", flush=True)
     return 0
 
 
