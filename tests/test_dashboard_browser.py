@@ -2,12 +2,15 @@
 no console errors, nothing fetched, every view drawn with the expected number of marks, the article and
 the trust line in the header, every reply shown with whom it answers, the selection linked across views
 and the conversation, whole-number axes on a small thread, the collection index's links, and hostile
-comment text shown as text, never run. Writes the screenshots docs/dashboard.png (the seed),
-docs/dashboard-small.png (2 comments) and docs/dashboard-large.png (2,000 comments)."""
+comment text shown as text, never run. Takes the screenshots dashboard.png (the seed), dashboard-small.png
+(2 comments) and dashboard-large.png (2,000 comments): into docs/, the README's pictures, with
+``COMMENTSCOPE_UPDATE_DOCS=1``; else into the test's temporary folder, so a test run leaves the
+checkout as it was."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,16 +136,17 @@ def settle(page: Page, condition: str) -> None:
     page.wait_for_timeout(200)
 
 
-def screenshot(page: Page, name: str) -> None:
-    DOCS.mkdir(exist_ok=True)
+def screenshot(page: Page, name: str, scratch: Path) -> None:
+    folder = DOCS if os.environ.get("COMMENTSCOPE_UPDATE_DOCS") == "1" else scratch
+    folder.mkdir(exist_ok=True)
     page.evaluate("window.scrollTo(0, 0); document.querySelector('.cs-talk').scrollTop = 0")
-    page.screenshot(path=str(DOCS / name))
-    assert (DOCS / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.screenshot(path=str(folder / name))
+    assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 # ---- the seed --------------------------------------------------------------------------------------------
 
-def test_seed_dashboard_draws_every_view_offline(open_page, seed):
+def test_seed_dashboard_draws_every_view_offline(open_page, seed, tmp_path):
     path, frame = seed
     opened = open_page(path)
     page = opened.page
@@ -161,7 +165,7 @@ def test_seed_dashboard_draws_every_view_offline(open_page, seed):
     assert marks(page, "sentiment-time")["symbol"] == frame.height
     assert marks(page, "confidence")["symbol"] == data.confidence_rows(frame).height
     assert len(conversation(page, ".cs-who")) == frame.height
-    screenshot(page, "dashboard.png")
+    screenshot(page, "dashboard.png", tmp_path)
 
 
 def test_seed_header_names_the_article_its_author_and_how_far_to_trust_the_labels(open_page, seed):
@@ -290,7 +294,7 @@ def test_a_two_comment_thread_draws_whole_number_axes(open_page, tmp_path):
     assert conversation(page, ".cs-who") == ["Ann", "[deleted]"]
     assert conversation(page, ".cs-to") == ["", "↩ answers Ann (#1)"]
     assert "[deleted]" in page.eval_on_selector('[data-chart="participation"]', "e => e.textContent")
-    screenshot(page, "dashboard-small.png")
+    screenshot(page, "dashboard-small.png", tmp_path)
 
 
 def worded_frame(count: int) -> pl.DataFrame:
@@ -314,7 +318,7 @@ def test_a_2000_comment_thread_draws_every_comment_and_pages_the_conversation(op
     assert marks(page, "sentiment-time")["symbol"] == 2000
     assert marks(page, "confidence")["symbol"] == data.confidence_rows(frame).height
     assert len(conversation(page, ".cs-who")) == 300
-    screenshot(page, "dashboard-large.png")
+    screenshot(page, "dashboard-large.png", tmp_path)
     assert page.eval_on_selector("#cs-more", "b => b.textContent") == "Show 300 more of the 1700 not shown"
     page.click("#cs-more")
     assert len(conversation(page, ".cs-who")) == 600
